@@ -1,0 +1,1 @@
+"""Linky data logic with no Home Assistant import: client, parsing, planning, summaries."""
