@@ -169,7 +169,9 @@ class History:
             curve = curves.get(day)
             if curve is None or curve.minutes != point.minutes:
                 size = day_minutes(day) // point.minutes
-                curve = curves[day] = DayCurve(minutes=point.minutes, watts=[None] * size)
+                curve = curves[day] = DayCurve(
+                    minutes=point.minutes, watts=[None] * size
+                )
             offset = point.start - local_midnight(day)
             index = int(offset.total_seconds()) // (point.minutes * 60)
             if 0 <= index < len(curve.watts) and curve.watts[index] != point.watts:
@@ -181,7 +183,9 @@ class History:
                 self._clear_attempts(kind, day)
         return changed
 
-    def record_failure(self, kind: MeasureType, days: Iterable[date], now: datetime) -> None:
+    def record_failure(
+        self, kind: MeasureType, days: Iterable[date], now: datetime
+    ) -> None:
         """Count a failed attempt for each day; blacklist past days after 7 attempts."""
         per_kind = self.attempts.setdefault(kind, {})
         today = paris_day(now)

@@ -1,0 +1,30 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+SRC := custom_components simulator tests scripts
+
+.PHONY: venv lint format pytest test demo bench e2e clean
+
+venv:
+	@scripts/bootstrap.sh
+
+lint: venv
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/mypy custom_components/enedis_gateway simulator
+
+format: venv
+	$(BIN)/ruff format $(SRC)
+	$(BIN)/ruff check --fix $(SRC)
+
+pytest: venv
+	$(BIN)/pytest -q
+
+test: lint pytest
+
+demo: venv
+	$(BIN)/python -m scripts.demo
+
+clean:
+	rm -rf .demo .e2e .bench

@@ -1,0 +1,69 @@
+"""The Enedis Gateway (Linky) integration."""
+
+from __future__ import annotations
+
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+import homeassistant.helpers.config_validation as cv
+from homeassistant.helpers.typing import ConfigType
+
+from .const import CONF_GATEWAY, CONF_PDL, DOMAIN, VERSION
+from .coordinator import EnedisConfigEntry, EnedisCoordinator, EnedisRuntimeData
+from .linky.client import EnedisClient
+from .linky.models import Gateway
+from .services import async_setup_services
+from .store import HistoryStore
+
+PLATFORMS: list[Platform] = [Platform.BUTTON, Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> bool:
+    """Set up a Linky PDL from a config entry."""
+    client = EnedisClient(
+        async_get_clientsession(hass),
+        token=entry.data[CONF_ACCESS_TOKEN],
+        pdl=entry.data[CONF_PDL],
+        gateway=Gateway(entry.data[CONF_GATEWAY]),
+        url=entry.data.get(CONF_URL) or None,
+        user_agent=user_agent(),
+    )
+    coordinator = EnedisCoordinator(
+        hass, entry, client, HistoryStore(hass, entry.entry_id)
+    )
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = EnedisRuntimeData(coordinator=coordinator)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> bool:
+    """Unload a config entry."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> None:
+    """Delete the stored history with the entry."""
+    await HistoryStore(hass, entry.entry_id).async_remove()
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: EnedisConfigEntry) -> None:
+    """Apply new options: prices and hours live, a changed set of entities by a reload."""
+    coordinator = entry.runtime_data.coordinator
+    before = coordinator.options
+    await coordinator.async_apply_options()
+    if before.kinds != coordinator.options.kinds:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+
+
+def user_agent() -> str:
+    """Return the User-Agent naming the integration and its version."""
+    return f"HomeAssistant-{DOMAIN}/{VERSION}"

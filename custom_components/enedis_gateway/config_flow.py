@@ -1,0 +1,373 @@
+"""Config flow: gateway, token and PDL, then prices; reauth, reconfigure and options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
+from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import voluptuous as vol
+
+from .const import (
+    CONF_ADDRESSES,
+    CONF_CONSUMPTION,
+    CONF_CONSUMPTION_DETAIL,
+    CONF_CONSUMPTION_MAX_POWER,
+    CONF_CONTRACT,
+    CONF_CYCLE,
+    CONF_GATEWAY,
+    CONF_MAX_CALLS,
+    CONF_OFFPEAK_HOURS,
+    CONF_PDL,
+    CONF_PLAN,
+    CONF_PRICE_BASE,
+    CONF_PRICE_HC,
+    CONF_PRICE_HP,
+    CONF_PRODUCTION,
+    CONF_PRODUCTION_DETAIL,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+    LOGGER,
+    MAX_CALLS_CEILING,
+    MIN_CYCLE,
+    PDL_LENGTH,
+    PLAN_BASE,
+    PLAN_HPHC,
+    VERSION,
+)
+from .coordinator import EnedisConfigEntry
+from .linky.client import EnedisClient
+from .linky.exceptions import AuthError, EnedisError, InvalidPdlError, QuotaError
+from .linky.history import History, encode_history
+from .linky.models import DEFAULT_URLS, Contract, Gateway
+from .linky.offpeak import parse_offpeak
+
+PRICE_KEYS = (CONF_PRICE_BASE, CONF_PRICE_HP, CONF_PRICE_HC)
+TOGGLE_KEYS = (
+    CONF_CONSUMPTION,
+    CONF_CONSUMPTION_DETAIL,
+    CONF_CONSUMPTION_MAX_POWER,
+    CONF_PRODUCTION,
+    CONF_PRODUCTION_DETAIL,
+    CONF_ADDRESSES,
+)
+PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+
+
+class PriceSelector(NumberSelector):
+    """A number field that also takes a decimal comma, leaving bad text to the step."""
+
+    def __call__(self, data: Any) -> Any:
+        """Return the price as a float, or the raw value for the step to reject."""
+        try:
+            return parse_price(data)
+        except (TypeError, ValueError):
+            return data
+
+
+def parse_price(value: Any) -> float:
+    """Return a price in €/kWh from a number or a text with a dot or a comma."""
+    if isinstance(value, bool):
+        raise TypeError("not a price")
+    if isinstance(value, str):
+        value = value.strip().replace(",", ".")
+    price = float(value)
+    if not 0 <= price < 100:
+        raise ValueError("price out of range")
+    return price
+
+
+def _price_selector() -> PriceSelector:
+    return PriceSelector(
+        NumberSelectorConfig(
+            min=0,
+            max=10,
+            step="any",
+            mode=NumberSelectorMode.BOX,
+            unit_of_measurement="€/kWh",
+        )
+    )
+
+
+def _validate_prices(
+    user_input: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    """Return the input with prices as floats, adding a field error for each bad one."""
+    cleaned = dict(user_input)
+    for key in PRICE_KEYS:
+        if key not in user_input:
+            continue
+        try:
+            cleaned[key] = parse_price(user_input[key])
+        except (TypeError, ValueError):
+            errors[key] = "invalid_price"
+    offpeak = str(user_input.get(CONF_OFFPEAK_HOURS, "")).strip()
+    try:
+        parse_offpeak(offpeak)
+    except ValueError:
+        errors[CONF_OFFPEAK_HOURS] = "invalid_offpeak_hours"
+    cleaned[CONF_OFFPEAK_HOURS] = offpeak
+    return cleaned
+
+
+def _prices_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_PLAN, default=defaults[CONF_PLAN]): SelectSelector(
+                SelectSelectorConfig(
+                    options=[PLAN_BASE, PLAN_HPHC],
+                    translation_key=CONF_PLAN,
+                    mode=SelectSelectorMode.LIST,
+                )
+            ),
+            **{
+                vol.Required(key, default=defaults[key]): _price_selector()
+                for key in PRICE_KEYS
+            },
+            vol.Optional(
+                CONF_OFFPEAK_HOURS,
+                description={"suggested_value": defaults[CONF_OFFPEAK_HOURS]},
+            ): TextSelector(),
+        }
+    )
+
+
+class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Handle the config flow of a Linky PDL."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Initialize the flow."""
+        self._data: dict[str, Any] = {}
+        self._contract: Contract | None = None
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: EnedisConfigEntry) -> EnedisOptionsFlow:
+        """Return the options flow."""
+        return EnedisOptionsFlow()
+
+    async def _async_check(
+        self, data: Mapping[str, Any], errors: dict[str, str]
+    ) -> None:
+        """Validate the token and the PDL with one real contracts call."""
+        pdl = str(data[CONF_PDL]).strip()
+        if len(pdl) != PDL_LENGTH or not pdl.isdigit():
+            errors[CONF_PDL] = "invalid_pdl"
+            return
+        client = EnedisClient(
+            async_get_clientsession(self.hass),
+            token=data[CONF_ACCESS_TOKEN],
+            pdl=pdl,
+            gateway=Gateway(data[CONF_GATEWAY]),
+            url=data.get(CONF_URL) or None,
+            user_agent=f"HomeAssistant-{DOMAIN}/{VERSION}",
+        )
+        try:
+            self._contract = await client.get_contract()
+        except InvalidPdlError:
+            errors[CONF_PDL] = "invalid_pdl"
+        except AuthError:
+            errors[CONF_ACCESS_TOKEN] = "invalid_auth"
+        except QuotaError:
+            errors["base"] = "quota_exceeded"
+        except EnedisError:
+            errors["base"] = "cannot_connect"
+        except Exception:  # noqa: BLE001
+            LOGGER.exception("Unexpected error while checking the PDL")
+            errors["base"] = "unknown"
+
+    def _user_schema(
+        self, defaults: Mapping[str, Any], *, with_pdl: bool = True
+    ) -> vol.Schema:
+        fields: dict[Any, Any] = {
+            vol.Required(
+                CONF_GATEWAY,
+                default=defaults.get(CONF_GATEWAY, Gateway.MYELECTRICALDATA),
+            ): SelectSelector(
+                SelectSelectorConfig(
+                    options=[gateway.value for gateway in Gateway],
+                    translation_key=CONF_GATEWAY,
+                    mode=SelectSelectorMode.LIST,
+                )
+            ),
+            vol.Required(CONF_ACCESS_TOKEN): PASSWORD,
+        }
+        if with_pdl:
+            fields[
+                vol.Required(CONF_PDL, default=defaults.get(CONF_PDL, vol.UNDEFINED))
+            ] = TextSelector()
+        if self.show_advanced_options or defaults.get(CONF_URL):
+            fields[
+                vol.Optional(
+                    CONF_URL, description={"suggested_value": defaults.get(CONF_URL)}
+                )
+            ] = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+        return vol.Schema(fields)
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the gateway, the token and the PDL."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            user_input[CONF_PDL] = str(user_input[CONF_PDL]).strip()
+            await self._async_check(user_input, errors)
+            if not errors:
+                await self.async_set_unique_id(user_input[CONF_PDL])
+                self._abort_if_unique_id_configured()
+                self._data = user_input
+                return await self.async_step_prices()
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                self._user_schema(user_input or {}), user_input
+            ),
+            errors=errors,
+            description_placeholders={"url": DEFAULT_URLS[Gateway.MYELECTRICALDATA]},
+        )
+
+    async def async_step_prices(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the plan, the prices and the off-peak hours."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            options = _validate_prices(user_input, errors)
+            if not errors:
+                data = dict(self._data)
+                if self._contract is not None:
+                    data[CONF_CONTRACT] = encode_history(
+                        History(contract=self._contract)
+                    )[CONF_CONTRACT]
+                return self.async_create_entry(
+                    title=f"Linky {data[CONF_PDL]}",
+                    data=data,
+                    options={**DEFAULT_OPTIONS, **options},
+                )
+        contract_hours = self._contract.offpeak_hours if self._contract else None
+        return self.async_show_form(
+            step_id="prices",
+            data_schema=_prices_schema(DEFAULT_OPTIONS),
+            errors=errors,
+            description_placeholders={"contract_offpeak": contract_hours or "—"},
+        )
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Start a reauth when the token or the consent expired."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new token."""
+        errors: dict[str, str] = {}
+        entry = self._get_reauth_entry()
+        if user_input is not None:
+            data = {**entry.data, **user_input}
+            await self._async_check(data, errors)
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates={CONF_ACCESS_TOKEN: user_input[CONF_ACCESS_TOKEN]},
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema({vol.Required(CONF_ACCESS_TOKEN): PASSWORD}),
+            errors=errors,
+            description_placeholders={"pdl": entry.data[CONF_PDL]},
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the gateway, the token or the URL of an entry."""
+        errors: dict[str, str] = {}
+        entry = self._get_reconfigure_entry()
+        if user_input is not None:
+            data = {**entry.data, **user_input}
+            data[CONF_PDL] = str(data[CONF_PDL]).strip()
+            await self._async_check(data, errors)
+            if not errors:
+                await self.async_set_unique_id(data[CONF_PDL])
+                self._abort_if_unique_id_mismatch(reason="wrong_pdl")
+                return self.async_update_reload_and_abort(
+                    entry, data_updates=user_input
+                )
+        defaults = {**entry.data, **(user_input or {})}
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                self._user_schema(defaults), {CONF_PDL: defaults[CONF_PDL]}
+            ),
+            errors=errors,
+        )
+
+
+class EnedisOptionsFlow(OptionsFlow):
+    """Options of a Linky PDL."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show every option."""
+        errors: dict[str, str] = {}
+        current = {**DEFAULT_OPTIONS, **self.config_entry.options}
+        if user_input is not None:
+            options = _validate_prices(user_input, errors)
+            if not errors:
+                return self.async_create_entry(data={**current, **options})
+        schema = _prices_schema(current).extend(
+            {
+                **{
+                    vol.Required(key, default=current[key]): BooleanSelector()
+                    for key in TOGGLE_KEYS
+                },
+                vol.Required(CONF_CYCLE, default=current[CONF_CYCLE]): vol.All(
+                    NumberSelector(
+                        NumberSelectorConfig(
+                            min=MIN_CYCLE,
+                            max=86400,
+                            step=60,
+                            mode=NumberSelectorMode.BOX,
+                            unit_of_measurement="s",
+                        )
+                    ),
+                    vol.Coerce(int),
+                ),
+                vol.Required(CONF_MAX_CALLS, default=current[CONF_MAX_CALLS]): vol.All(
+                    NumberSelector(
+                        NumberSelectorConfig(
+                            min=1,
+                            max=MAX_CALLS_CEILING,
+                            step=1,
+                            mode=NumberSelectorMode.BOX,
+                        )
+                    ),
+                    vol.Coerce(int),
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )

@@ -1,0 +1,291 @@
+"""The coordinator: plans the calls, fetches, merges into the history, rebuilds summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .const import CONF_CONTRACT, CONF_PDL, DOMAIN, LOGGER
+from .linky.card import card_attributes
+from .linky.client import EnedisClient
+from .linky.exceptions import (
+    AuthError,
+    EndOfHistoryError,
+    EnedisError,
+    GatewayError,
+    NoDataError,
+    QuotaError,
+)
+from .linky.history import History, decode_history, local_midnight, paris_day
+from .linky.models import PARIS, Contract, Direction, MeasureType
+from .linky.planner import Request, Resource, plan
+from .linky.summary import Summary, build_summary
+from .options import EnedisOptions
+from .store import HistoryStore
+
+type EnedisConfigEntry = ConfigEntry[EnedisRuntimeData]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CardData:
+    """State and attributes of a content-card-linky sensor."""
+
+    state: float | None
+    attributes: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EnedisData:
+    """What the entities read after each update."""
+
+    consumption: Summary
+    production: Summary | None
+    card: CardData
+    production_card: CardData | None
+    contract: Contract | None
+    offpeak_text: str
+    calls_today: int
+    last_error: str
+    blacklisted_days: int
+
+
+@dataclass(kw_only=True, slots=True)
+class EnedisRuntimeData:
+    """Runtime data of a config entry."""
+
+    coordinator: EnedisCoordinator
+
+
+class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
+    """Fetch the Linky data within the daily call budget and keep the history."""
+
+    config_entry: EnedisConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: EnedisConfigEntry,
+        client: EnedisClient,
+        store: HistoryStore,
+    ) -> None:
+        """Initialize the coordinator."""
+        self.options = EnedisOptions.from_entry_options(entry.options)
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.data[CONF_PDL]}",
+            update_interval=timedelta(seconds=self.options.cycle),
+        )
+        self.pdl: str = entry.data[CONF_PDL]
+        self.client = client
+        self.store = store
+        self.history = History()
+        self._error_logged = False
+
+    async def _async_setup(self) -> None:
+        """Load the stored history, seeded with the contract read by the config flow."""
+        self.history = await self.store.async_load_history()
+        seed = self.config_entry.data.get(CONF_CONTRACT)
+        if self.history.contract is None and seed:
+            self.history.contract = decode_history({"contract": seed}).contract
+
+    async def _async_update_data(self) -> EnedisData:
+        """Spend the calls the planner asks for, then rebuild the summaries."""
+        error = await self._async_fetch()
+        self.history.last_error = error
+        self.store.schedule_save(self.history)
+        if error and not self._has_data():
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"error": error},
+            )
+        if error and not self._error_logged:
+            LOGGER.warning(
+                "Linky %s: keeping the stored data after an error: %s",
+                self.pdl[-4:],
+                error,
+            )
+            self._error_logged = True
+        elif not error and self._error_logged:
+            LOGGER.info("Linky %s: the gateway answers again", self.pdl[-4:])
+            self._error_logged = False
+        return self.build_data()
+
+    async def _async_fetch(self) -> str:
+        """Make the planned calls; return the text of the error that stopped them, or ""."""
+        now = dt_util.utcnow()
+        budget = self.options.max_calls - self.history.calls_on(paris_day(now))
+        requests = plan(
+            self.history,
+            kinds=self.options.kinds,
+            addresses=self.options.addresses,
+            now=now,
+            budget=budget,
+        )
+        for request in requests:
+            try:
+                await self._async_call(request)
+            except AuthError as err:
+                await self.store.async_save_history(self.history)
+                raise ConfigEntryAuthFailed(
+                    translation_domain=DOMAIN, translation_key="invalid_auth"
+                ) from err
+            except QuotaError as err:
+                self.history.quota_until = next_local_day(dt_util.utcnow())
+                return str(err) or "quota reached"
+            except GatewayError as err:
+                return str(err) or "gateway error"
+        return ""
+
+    async def _async_call(self, request: Request) -> None:
+        """Count, persist, then make one call and merge its answer."""
+        history = self.history
+        history.count_call(dt_util.utcnow())
+        await self.store.async_save_history(history)
+        kind = request.kind
+        if kind is Resource.CONTRACT:
+            history.contract = await self.client.get_contract()
+            return
+        if kind is Resource.ADDRESSES:
+            history.addresses = await self.client.get_addresses()
+            return
+        assert isinstance(kind, MeasureType)
+        assert request.start is not None
+        assert request.end is not None
+        try:
+            await self._async_fetch_window(kind, request.start, request.end)
+        except EndOfHistoryError:
+            history.floor[kind] = max(request.end, history.floor.get(kind, request.end))
+        except NoDataError:
+            pass
+        history.record_failure(kind, request.days, dt_util.utcnow())
+
+    async def _async_fetch_window(
+        self, kind: MeasureType, start: date, end: date
+    ) -> None:
+        """Fetch one window and merge it."""
+        history = self.history
+        if kind.is_load_curve:
+            history.merge_curve(
+                kind, await self.client.get_load_curve(kind, start, end)
+            )
+        elif kind is MeasureType.DAILY_CONSUMPTION_MAX_POWER:
+            history.merge_max_power(await self.client.get_max_power(start, end))
+        else:
+            history.merge_daily(kind, await self.client.get_daily(kind, start, end))
+
+    def _has_data(self) -> bool:
+        series = self.history.consumption
+        return bool(series.daily or series.curve or self.history.production.daily)
+
+    def build_data(self) -> EnedisData:
+        """Rebuild every summary from the stored history; makes no call."""
+        history = self.history
+        options = self.options
+        contract_text = history.contract.offpeak_hours if history.contract else None
+        ranges = options.offpeak_ranges(contract_text)
+        offpeak_text = options.offpeak_text(contract_text)
+        today = dt_util.now(PARIS).date()
+        last_update = history.last_call.astimezone(PARIS) if history.last_call else None
+
+        def summarize(direction: Direction) -> tuple[Summary, CardData]:
+            summary = build_summary(
+                history,
+                direction=direction,
+                prices=options.prices,
+                plan=options.plan,
+                ranges=ranges,
+                today=today,
+            )
+            state, attributes = card_attributes(
+                history,
+                direction=direction,
+                pdl=self.pdl,
+                prices=options.prices,
+                plan=options.plan,
+                ranges=ranges,
+                today=today,
+                offpeak_text=offpeak_text,
+                last_update=last_update,
+                error=history.last_error,
+            )
+            return summary, CardData(state=state, attributes=attributes)
+
+        consumption, card = summarize(Direction.CONSUMPTION)
+        production, production_card = (
+            summarize(Direction.PRODUCTION) if options.production else (None, None)
+        )
+        return EnedisData(
+            consumption=consumption,
+            production=production,
+            card=card,
+            production_card=production_card,
+            contract=history.contract,
+            offpeak_text=offpeak_text,
+            calls_today=history.calls_on(today),
+            last_error=history.last_error,
+            blacklisted_days=sum(len(days) for days in history.blacklist.values()),
+        )
+
+    async def async_apply_options(self) -> None:
+        """Take new options into account without any call."""
+        self.options = EnedisOptions.from_entry_options(self.config_entry.options)
+        self.update_interval = timedelta(seconds=self.options.cycle)
+        self.async_set_updated_data(self.build_data())
+
+    async def async_refresh_resource(self, resource: Resource) -> None:
+        """Fetch the contract or the addresses again, one call, within the budget."""
+        now = dt_util.utcnow()
+        if self.history.calls_on(paris_day(now)) >= self.options.max_calls:
+            raise BudgetExhaustedError
+        try:
+            await self._async_call(Request(kind=resource))
+        except EnedisError as err:
+            raise ResourceFailedError(str(err)) from err
+        finally:
+            self.store.schedule_save(self.history)
+        self.async_set_updated_data(self.build_data())
+
+    async def async_clear_blacklist(self) -> int:
+        """Forget the blacklist and fetch again what it held."""
+        freed = self.history.clear_blacklist()
+        self.store.schedule_save(self.history)
+        await self.async_request_refresh()
+        return freed
+
+    async def async_wipe_cache(self) -> None:
+        """Forget every stored reading (the call counter is kept) and start over."""
+        old = self.history
+        self.history = History(
+            contract=old.contract,
+            addresses=old.addresses,
+            calls_day=old.calls_day,
+            calls_count=old.calls_count,
+            quota_until=old.quota_until,
+            last_call=old.last_call,
+        )
+        await self.store.async_save_history(self.history)
+        self.async_set_updated_data(self.build_data())
+        await self.async_request_refresh()
+
+
+class BudgetExhaustedError(Exception):
+    """The daily call budget is spent."""
+
+
+class ResourceFailedError(Exception):
+    """A one-shot refresh failed."""
+
+
+def next_local_day(now: datetime) -> datetime:
+    """Return the next Paris-local midnight."""
+    return local_midnight(paris_day(now) + timedelta(days=1))

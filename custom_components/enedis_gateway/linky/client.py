@@ -1,0 +1,294 @@
+"""Asynchronous client of the two Linky gateway protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+import json
+import logging
+from typing import Any
+
+import aiohttp
+
+from .exceptions import (
+    AuthError,
+    EndOfHistoryError,
+    EnedisError,
+    GatewayError,
+    InvalidPdlError,
+    NoDataError,
+    QuotaError,
+)
+from .models import (
+    DEFAULT_URLS,
+    Addresses,
+    Contract,
+    DailyReading,
+    Gateway,
+    LoadCurvePoint,
+    MaxPowerReading,
+    MeasureType,
+)
+from .parsing import (
+    parse_addresses,
+    parse_contract,
+    parse_daily,
+    parse_load_curve,
+    parse_max_power,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+CONTRACTS = "contracts"
+ADDRESSES = "addresses"
+
+_ERROR_KEYS = ("error_code", "error", "tag")
+_MESSAGE_KEYS = ("detail", "description", "message", "error_code", "error", "tag")
+_MAX_MESSAGE = 200
+
+AUTH_CODES = frozenset({"token_refresh_401", "token_bad_formatted", "invalid_token"})
+PDL_CODES = frozenset({"client_not_found", "usage_point_id_bad_formatted"})
+QUOTA_CODES = frozenset({"limit_reached"})
+NO_DATA_CODES = frozenset({"no_data_found"})
+
+_DEPTH_HINTS = (
+    "adam-dc-0016",
+    "adam-err0123",
+    "history deadline",
+    "anterior to",
+    "last activation date",
+    "mise en service",
+    "antérieure",
+    "anterieure",
+)
+_NO_DATA_HINTS = ("no_data_found", "no data", "aucune donnée", "aucune donnee")
+_PDL_HINTS = (
+    "usage_point_id_bad_formatted",
+    "client_not_found",
+    "usage point",
+    "usage_point",
+    "pdl",
+    "point de livraison",
+)
+_QUOTA_HINTS = ("limit_reached", "quota", "too many", "rate limit")
+
+
+def _mentions(text: str, hints: tuple[str, ...]) -> bool:
+    lowered = text.lower()
+    return any(hint in lowered for hint in hints)
+
+
+class EnedisClient:
+    """Fetch and parse Linky data through a myelectricaldata or enedis_gateway server."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        token: str,
+        pdl: str,
+        gateway: Gateway = Gateway.MYELECTRICALDATA,
+        url: str | None = None,
+        timeout: float = 30.0,
+        user_agent: str = "enedis_gateway",
+    ) -> None:
+        """Initialize the client; url None means the gateway's public URL."""
+        self._session = session
+        self._token = token
+        self._pdl = pdl
+        self._gateway = Gateway(gateway)
+        self._url = (url or DEFAULT_URLS[self._gateway]).rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._user_agent = user_agent
+
+    @property
+    def pdl(self) -> str:
+        """Return the PDL the client reads."""
+        return self._pdl
+
+    @property
+    def gateway(self) -> Gateway:
+        """Return the protocol the client speaks."""
+        return self._gateway
+
+    @property
+    def url(self) -> str:
+        """Return the gateway URL without trailing slash."""
+        return self._url
+
+    async def get_contract(self) -> Contract:
+        """Return the contract of the PDL."""
+        payload = await self._request(CONTRACTS)
+        return self._parse(parse_contract, payload, self._pdl)
+
+    async def get_addresses(self) -> Addresses:
+        """Return the address of the PDL."""
+        payload = await self._request(ADDRESSES)
+        return self._parse(parse_addresses, payload, self._pdl)
+
+    async def get_daily(
+        self, kind: MeasureType, start: date, end: date
+    ) -> list[DailyReading]:
+        """Return the daily energy of each day in [start, end)."""
+        if kind not in (MeasureType.DAILY_CONSUMPTION, MeasureType.DAILY_PRODUCTION):
+            raise ValueError(f"{kind} is not a daily energy type")
+        payload = await self._request(kind, start, end)
+        return self._non_empty(self._parse(parse_daily, payload), kind)
+
+    async def get_load_curve(
+        self, kind: MeasureType, start: date, end: date
+    ) -> list[LoadCurvePoint]:
+        """Return the load curve of [start, end) stamped at UTC interval starts."""
+        if not kind.is_load_curve:
+            raise ValueError(f"{kind} is not a load curve type")
+        payload = await self._request(kind, start, end)
+        return self._non_empty(self._parse(parse_load_curve, payload), kind)
+
+    async def get_max_power(self, start: date, end: date) -> list[MaxPowerReading]:
+        """Return the daily peak apparent power of each day in [start, end)."""
+        kind = MeasureType.DAILY_CONSUMPTION_MAX_POWER
+        payload = await self._request(kind, start, end)
+        return self._non_empty(self._parse(parse_max_power, payload), kind)
+
+    @staticmethod
+    def _non_empty[T](readings: list[T], kind: str) -> list[T]:
+        if not readings:
+            raise NoDataError(f"No {kind} readings in the window")
+        return readings
+
+    def _parse[**P, T](
+        self, parser: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run a parser, keeping its GatewayError but never leaking the token."""
+        try:
+            return parser(*args, **kwargs)
+        except GatewayError as err:
+            raise GatewayError(self._redact(str(err))) from None
+
+    def _redact(self, text: str) -> str:
+        """Return text without the token, cut to a readable length."""
+        if self._token:
+            text = text.replace(self._token, "**REDACTED**")
+        return text[:_MAX_MESSAGE]
+
+    def _build_request(
+        self, kind: str, start: date | None, end: date | None
+    ) -> tuple[str, str, dict[str, str] | None]:
+        """Return the method, URL and JSON body of a call."""
+        if self._gateway is Gateway.ENEDIS_GATEWAY:
+            body = {"type": kind, "usage_point_id": self._pdl}
+            if start is not None and end is not None:
+                body["start"] = start.isoformat()
+                body["end"] = end.isoformat()
+            return "POST", self._url, body
+        if start is None or end is None:
+            return "GET", f"{self._url}/{kind}/{self._pdl}", None
+        path = f"{kind}/{self._pdl}/start/{start.isoformat()}/end/{end.isoformat()}"
+        return "GET", f"{self._url}/{path}", None
+
+    async def _request(
+        self, kind: str, start: date | None = None, end: date | None = None
+    ) -> Any:
+        """Make one call and return the decoded JSON of a successful reply."""
+        method, url, body = self._build_request(kind, start, end)
+        headers = {
+            "Authorization": self._token,
+            "User-Agent": self._user_agent,
+            "Accept": "application/json",
+        }
+        _LOGGER.debug("Calling %s for %s %s..%s", self._gateway, kind, start, end)
+        try:
+            async with self._session.request(
+                method, url, json=body, headers=headers, timeout=self._timeout
+            ) as response:
+                status = response.status
+                raw = await response.read()
+        except TimeoutError as err:
+            raise GatewayError(f"Timeout calling the gateway for {kind}") from err
+        except aiohttp.ClientError as err:
+            raise GatewayError(
+                self._redact(f"Cannot reach the gateway ({type(err).__name__}): {err}")
+            ) from err
+        _LOGGER.debug("Gateway answered HTTP %s for %s", status, kind)
+        payload = self._decode(raw)
+        if status != 200:
+            raise self._status_error(status, payload, raw)
+        if payload is _UNPARSEABLE:
+            raise GatewayError(f"Unparseable gateway reply for {kind} (HTTP 200)")
+        if (error := self._body_error(payload)) is not None:
+            raise error
+        return payload
+
+    @staticmethod
+    def _decode(raw: bytes) -> Any:
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return _UNPARSEABLE
+
+    def _message(self, payload: Any) -> str:
+        """Return the error text of a reply body, whatever its shape."""
+        if not isinstance(payload, Mapping):
+            return ""
+        parts = []
+        for key in _MESSAGE_KEYS:
+            value = payload.get(key)
+            if value is None or value == "":
+                continue
+            parts.append(
+                value
+                if isinstance(value, str)
+                else json.dumps(value, ensure_ascii=False, default=str)
+            )
+        return self._redact(" - ".join(parts))
+
+    def _body_error(self, payload: Any) -> EnedisError | None:
+        """Return the error an HTTP 200 body of the original gateway carries, if any."""
+        if not isinstance(payload, Mapping):
+            return None
+        codes = [payload[key] for key in _ERROR_KEYS if payload.get(key)]
+        if not codes:
+            return None
+        code = str(codes[0]).strip().lower()
+        message = self._message(payload) or code
+        if _mentions(message, _DEPTH_HINTS):
+            return EndOfHistoryError(message)
+        if code in AUTH_CODES:
+            return AuthError(message)
+        if code in PDL_CODES:
+            return InvalidPdlError(message)
+        if code in QUOTA_CODES:
+            return QuotaError(message)
+        if code in NO_DATA_CODES:
+            return NoDataError(message)
+        return GatewayError(message)
+
+    def _status_error(self, status: int, payload: Any, raw: bytes) -> EnedisError:
+        """Map a non-200 reply to an error."""
+        message = self._message(payload)
+        if not message and payload is _UNPARSEABLE:
+            message = "unparseable body" if raw else "empty body"
+        text = f"HTTP {status}: {message}" if message else f"HTTP {status}"
+        if status in (401, 403):
+            return AuthError(text)
+        if status in (409, 429):
+            return QuotaError(text)
+        if 400 <= status < 500:
+            if _mentions(message, _DEPTH_HINTS):
+                return EndOfHistoryError(text)
+            if _mentions(message, _NO_DATA_HINTS):
+                return NoDataError(text)
+            if _mentions(message, _QUOTA_HINTS):
+                return QuotaError(text)
+            if status in (400, 404, 422) and _mentions(message, _PDL_HINTS):
+                return InvalidPdlError(text)
+            if status == 404:
+                return NoDataError(text)
+        return GatewayError(text)
+
+
+class _Unparseable:
+    """Marker of a reply body that is not JSON."""
+
+
+_UNPARSEABLE: Any = _Unparseable()

@@ -1,0 +1,161 @@
+"""The fetch planner: which gateway calls to make now, newest data first, within budget."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from .history import History
+from .models import PARIS, MeasureType
+
+PUBLISH_SLOTS: tuple[int, ...] = (8, 12, 17, 21)
+ORDER: tuple[MeasureType, ...] = (
+    MeasureType.DAILY_CONSUMPTION,
+    MeasureType.CONSUMPTION_LOAD_CURVE,
+    MeasureType.DAILY_CONSUMPTION_MAX_POWER,
+    MeasureType.DAILY_PRODUCTION,
+    MeasureType.PRODUCTION_LOAD_CURVE,
+)
+_ONE_DAY = timedelta(days=1)
+
+
+class Resource(StrEnum):
+    """Gateway resources fetched whole, without a date window."""
+
+    CONTRACT = "contracts"
+    ADDRESSES = "addresses"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Request:
+    """One gateway call: a measure window [start, end) or a resource."""
+
+    kind: MeasureType | Resource
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def days(self) -> list[date]:
+        """Return the days of the window, oldest first (none for a resource)."""
+        if self.start is None or self.end is None:
+            return []
+        return [
+            self.start + timedelta(days=offset)
+            for offset in range((self.end - self.start).days)
+        ]
+
+
+def history_floor(history: History, kind: MeasureType, today: date) -> date:
+    """Return the oldest day the API can serve for that kind."""
+    floor = today - timedelta(days=kind.depth_days)
+    if history.contract and history.contract.last_activation_date:
+        floor = max(floor, history.contract.last_activation_date)
+    if (learned := history.floor.get(kind)) is not None:
+        floor = max(floor, learned)
+    return floor
+
+
+def missing_days(history: History, kind: MeasureType, today: date) -> list[date]:
+    """Return the days in [floor, yesterday] neither stored nor blacklisted, newest first."""
+    floor = history_floor(history, kind, today)
+    blacklist = history.blacklist.get(kind, set())
+    days: list[date] = []
+    day = today - _ONE_DAY
+    while day >= floor:
+        if day not in blacklist and not history.has(kind, day):
+            days.append(day)
+        day -= _ONE_DAY
+    return days
+
+
+def _slot(local: datetime) -> int:
+    """Return the publication slot of a Paris-local time, -1 before the first one."""
+    return bisect_right(PUBLISH_SLOTS, local.hour) - 1
+
+
+def _is_due(
+    history: History, kind: MeasureType, day: date, local_now: datetime
+) -> bool:
+    """Return True when a missing day should be asked for now."""
+    today = local_now.date()
+    attempt = history.attempts.get(kind, {}).get(day)
+    if day == today - _ONE_DAY:
+        # Yesterday is published during the day: try once per slot from 08:00.
+        slot = _slot(local_now)
+        if slot < 0:
+            return False
+        if attempt is None:
+            return True
+        last = attempt.last.astimezone(PARIS)
+        return last.date() < today or (last.date() == today and _slot(last) < slot)
+    # An older day (a hole): at most one attempt per local day.
+    return attempt is None or attempt.last.astimezone(PARIS).date() < today
+
+
+def _windows(history: History, kind: MeasureType, local_now: datetime) -> list[Request]:
+    """Return the windows covering the due missing days of a kind, newest first."""
+    today = local_now.date()
+    floor = history_floor(history, kind, today)
+    span = timedelta(days=kind.max_days - 1)
+    windows: list[Request] = []
+    limit: date | None = None
+    for day in missing_days(history, kind, today):
+        if limit is not None and day >= limit:
+            continue
+        if not _is_due(history, kind, day, local_now):
+            continue
+        limit = max(floor, day - span)
+        windows.append(Request(kind=kind, start=limit, end=day + _ONE_DAY))
+    return windows
+
+
+def _reserved(
+    history: History, kinds: Sequence[MeasureType], local_now: datetime
+) -> int:
+    """Return the calls to keep for yesterday's data that becomes due later today."""
+    if _slot(local_now) >= len(PUBLISH_SLOTS) - 1:
+        return 0
+    yesterday = local_now.date() - _ONE_DAY
+    return sum(
+        1
+        for kind in kinds
+        if yesterday >= history_floor(history, kind, local_now.date())
+        and not history.has(kind, yesterday)
+        and not history.is_blacklisted(kind, yesterday)
+        and not _is_due(history, kind, yesterday, local_now)
+    )
+
+
+def plan(
+    history: History,
+    *,
+    kinds: Sequence[MeasureType],
+    addresses: bool,
+    now: datetime,
+    budget: int,
+) -> list[Request]:
+    """Return the ordered calls to make now: resources, yesterday, then history newest first."""
+    if budget <= 0 or (history.quota_until is not None and now < history.quota_until):
+        return []
+    local_now = now.astimezone(PARIS)
+    today = local_now.date()
+    enabled = [kind for kind in ORDER if kind in kinds]
+    requests: list[Request] = []
+    if history.contract is None:
+        requests.append(Request(kind=Resource.CONTRACT))
+    if addresses and history.addresses is None:
+        requests.append(Request(kind=Resource.ADDRESSES))
+    backlog: list[Request] = []
+    for kind in enabled:
+        windows = _windows(history, kind, local_now)
+        if windows and windows[0].end == today:
+            requests.append(windows.pop(0))
+        backlog.extend(windows)
+    requests.extend(backlog)
+    # Keep budget for yesterday's data, published later today, so that the backfill
+    # running at midnight never delays the newest day by a whole day.
+    limit = max(budget - _reserved(history, enabled, local_now), 0)
+    return requests[:limit]

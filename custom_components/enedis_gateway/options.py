@@ -1,0 +1,91 @@
+"""Typed view of a config entry's options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .const import (
+    CONF_ADDRESSES,
+    CONF_CONSUMPTION,
+    CONF_CONSUMPTION_DETAIL,
+    CONF_CONSUMPTION_MAX_POWER,
+    CONF_CYCLE,
+    CONF_MAX_CALLS,
+    CONF_OFFPEAK_HOURS,
+    CONF_PLAN,
+    CONF_PRICE_BASE,
+    CONF_PRICE_HC,
+    CONF_PRICE_HP,
+    CONF_PRODUCTION,
+    CONF_PRODUCTION_DETAIL,
+    DEFAULT_OPTIONS,
+    MAX_CALLS_CEILING,
+    MIN_CYCLE,
+)
+from .linky.models import MeasureType
+from .linky.offpeak import OffpeakRange, parse_offpeak
+from .linky.summary import Plan, Prices
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EnedisOptions:
+    """The options the coordinator and the entities read."""
+
+    prices: Prices
+    plan: Plan
+    offpeak_override: str
+    kinds: tuple[MeasureType, ...]
+    addresses: bool
+    cycle: int
+    max_calls: int
+    raw: Mapping[str, Any]
+
+    @classmethod
+    def from_entry_options(cls, options: Mapping[str, Any]) -> EnedisOptions:
+        """Merge the entry options over the defaults."""
+        merged = {**DEFAULT_OPTIONS, **options}
+        wanted = (
+            (MeasureType.DAILY_CONSUMPTION, merged[CONF_CONSUMPTION]),
+            (MeasureType.CONSUMPTION_LOAD_CURVE, merged[CONF_CONSUMPTION_DETAIL]),
+            (
+                MeasureType.DAILY_CONSUMPTION_MAX_POWER,
+                merged[CONF_CONSUMPTION_MAX_POWER],
+            ),
+            (MeasureType.DAILY_PRODUCTION, merged[CONF_PRODUCTION]),
+            (MeasureType.PRODUCTION_LOAD_CURVE, merged[CONF_PRODUCTION_DETAIL]),
+        )
+        return cls(
+            prices=Prices(
+                base=float(merged[CONF_PRICE_BASE]),
+                hp=float(merged[CONF_PRICE_HP]),
+                hc=float(merged[CONF_PRICE_HC]),
+            ),
+            plan=Plan(merged[CONF_PLAN]),
+            offpeak_override=str(merged[CONF_OFFPEAK_HOURS]).strip(),
+            kinds=tuple(kind for kind, enabled in wanted if enabled),
+            addresses=bool(merged[CONF_ADDRESSES]),
+            cycle=max(MIN_CYCLE, int(merged[CONF_CYCLE])),
+            max_calls=min(MAX_CALLS_CEILING, max(1, int(merged[CONF_MAX_CALLS]))),
+            raw=merged,
+        )
+
+    @property
+    def production(self) -> bool:
+        """Return True when any production type is enabled."""
+        return (
+            MeasureType.DAILY_PRODUCTION in self.kinds
+            or MeasureType.PRODUCTION_LOAD_CURVE in self.kinds
+        )
+
+    def offpeak_text(self, contract_text: str | None) -> str:
+        """Return the effective off-peak text: the option wins over the contract."""
+        return self.offpeak_override or (contract_text or "")
+
+    def offpeak_ranges(self, contract_text: str | None) -> tuple[OffpeakRange, ...]:
+        """Return the effective off-peak ranges; an unparsable contract text means none."""
+        try:
+            return parse_offpeak(self.offpeak_text(contract_text))
+        except ValueError:
+            return ()

@@ -1,0 +1,288 @@
+"""Sensors of a Linky PDL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+)
+from homeassistant.const import (
+    MATCH_ALL,
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfEnergy,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .coordinator import CardData, EnedisConfigEntry, EnedisCoordinator, EnedisData
+from .entity import EnedisEntity
+from .linky.summary import Summary
+from .options import EnedisOptions
+
+PARALLEL_UPDATES = 0
+CURRENCY_EURO = "EUR"
+# Apparent power has no kVA unit in Home Assistant 2025.4
+KILO_VOLT_AMPERE = "kVA"
+
+type SensorValue = StateType | date | datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnedisSensorEntityDescription(SensorEntityDescription):
+    """Describes a Linky sensor."""
+
+    value_fn: Callable[[EnedisData], SensorValue]
+    attrs_fn: Callable[[EnedisData], Mapping[str, Any]] | None = None
+    exists_fn: Callable[[EnedisOptions], bool] = lambda _: True
+
+
+def _energy(
+    key: str, value: Callable[[Summary], float | None], **kwargs: Any
+) -> EnedisSensorEntityDescription:
+    """Describe a kWh sensor of the consumption summary."""
+    return EnedisSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=lambda data: value(data.consumption),
+        **kwargs,
+    )
+
+
+def _cost(
+    key: str, value: Callable[[Summary], float | None], **kwargs: Any
+) -> EnedisSensorEntityDescription:
+    """Describe a € sensor of the consumption summary."""
+    return EnedisSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.MONETARY,
+        native_unit_of_measurement=CURRENCY_EURO,
+        suggested_display_precision=2,
+        value_fn=lambda data: value(data.consumption),
+        **kwargs,
+    )
+
+
+def _production(
+    key: str, value: Callable[[Summary], float | None]
+) -> EnedisSensorEntityDescription:
+    """Describe a kWh sensor of the production summary."""
+    return EnedisSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=lambda data: value(data.production) if data.production else None,
+        exists_fn=lambda options: options.production,
+    )
+
+
+def _day_attrs(data: EnedisData) -> Mapping[str, Any]:
+    last_day = data.consumption.last_day
+    return {"date": last_day.isoformat() if last_day else None}
+
+
+def _plan_attrs(data: EnedisData) -> Mapping[str, Any]:
+    summary = data.consumption
+    return {
+        "yearly_cost_base": _round(summary.cost_base_year),
+        "yearly_cost_hp_hc": _round(summary.cost_hphc_year),
+        "saving": _round(summary.saving_eur),
+        "saving_percent": _round(summary.saving_percent),
+        "offpeak_share_percent": _round(summary.hc_share_percent),
+    }
+
+
+def _max_power_attrs(data: EnedisData) -> Mapping[str, Any]:
+    summary = data.consumption
+    return {
+        "time": summary.max_power_at.isoformat() if summary.max_power_at else None,
+        "over_subscribed_power": summary.max_power_over,
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _contract_value(attribute: str) -> Callable[[EnedisData], SensorValue]:
+    def value(data: EnedisData) -> SensorValue:
+        return getattr(data.contract, attribute, None) if data.contract else None
+
+    return value
+
+
+SENSORS: tuple[EnedisSensorEntityDescription, ...] = (
+    _energy("yesterday_consumption", lambda s: s.last_day_kwh, attrs_fn=_day_attrs),
+    _energy(
+        "yesterday_consumption_hp", lambda s: s.last_day_hp_kwh, attrs_fn=_day_attrs
+    ),
+    _energy(
+        "yesterday_consumption_hc", lambda s: s.last_day_hc_kwh, attrs_fn=_day_attrs
+    ),
+    _cost("yesterday_cost", lambda s: s.last_day_cost, attrs_fn=_day_attrs),
+    _energy("current_week_consumption", lambda s: s.current_week_kwh),
+    _energy("current_month_consumption", lambda s: s.current_month_kwh),
+    _energy("current_year_consumption", lambda s: s.current_year_kwh),
+    _energy("last_week_consumption", lambda s: s.last_week_kwh),
+    _energy("last_month_consumption", lambda s: s.last_month_kwh),
+    _energy("last_year_consumption", lambda s: s.last_year_kwh),
+    _cost("current_month_cost", lambda s: s.current_month_cost),
+    _cost("current_year_cost", lambda s: s.current_year_cost),
+    EnedisSensorEntityDescription(
+        key="best_plan",
+        translation_key="best_plan",
+        device_class=SensorDeviceClass.ENUM,
+        options=["base", "hp_hc"],
+        value_fn=lambda data: data.consumption.best_plan,
+        attrs_fn=_plan_attrs,
+    ),
+    EnedisSensorEntityDescription(
+        key="max_power_yesterday",
+        translation_key="max_power_yesterday",
+        native_unit_of_measurement=KILO_VOLT_AMPERE,
+        suggested_display_precision=2,
+        value_fn=lambda data: data.consumption.max_power_kva,
+        attrs_fn=_max_power_attrs,
+        exists_fn=lambda options: options.raw["consumption_max_power"],
+    ),
+    _production("yesterday_production", lambda s: s.last_day_kwh),
+    _production("current_month_production", lambda s: s.current_month_kwh),
+    _production("current_year_production", lambda s: s.current_year_kwh),
+    EnedisSensorEntityDescription(
+        key="subscribed_power",
+        translation_key="subscribed_power",
+        native_unit_of_measurement=KILO_VOLT_AMPERE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_contract_value("subscribed_power_kva"),
+    ),
+    EnedisSensorEntityDescription(
+        key="offpeak_hours",
+        translation_key="offpeak_hours",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data: data.offpeak_text or None,
+    ),
+    EnedisSensorEntityDescription(
+        key="contract_status",
+        translation_key="contract_status",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_contract_value("status"),
+    ),
+    EnedisSensorEntityDescription(
+        key="api_calls_today",
+        translation_key="api_calls_today",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data: data.calls_today,
+        attrs_fn=lambda data: {
+            "last_error": data.last_error,
+            "blacklisted_days": data.blacklisted_days,
+        },
+    ),
+    EnedisSensorEntityDescription(
+        key="history_completeness",
+        translation_key="history_completeness",
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data: data.consumption.completeness_percent,
+    ),
+    EnedisSensorEntityDescription(
+        key="last_data_date",
+        translation_key="last_data_date",
+        device_class=SensorDeviceClass.DATE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data: data.consumption.last_data_date,
+    ),
+)
+
+CARDS: tuple[EnedisSensorEntityDescription, ...] = (
+    EnedisSensorEntityDescription(
+        key="card",
+        translation_key="card",
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        value_fn=lambda data: data.card.state,
+        attrs_fn=lambda data: data.card.attributes,
+    ),
+    EnedisSensorEntityDescription(
+        key="production_card",
+        translation_key="production_card",
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        value_fn=lambda data: _card(data.production_card).state,
+        attrs_fn=lambda data: _card(data.production_card).attributes,
+        exists_fn=lambda options: options.production,
+    ),
+)
+
+
+def _card(card: CardData | None) -> CardData:
+    return card or CardData(state=None, attributes={})
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EnedisConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up the sensors."""
+    coordinator = entry.runtime_data.coordinator
+    options = coordinator.options
+    async_add_entities(
+        [
+            *(
+                EnedisSensorEntity(coordinator, description)
+                for description in SENSORS
+                if description.exists_fn(options)
+            ),
+            *(
+                EnedisCardSensorEntity(coordinator, description)
+                for description in CARDS
+                if description.exists_fn(options)
+            ),
+        ]
+    )
+
+
+class EnedisSensorEntity(EnedisEntity, SensorEntity):
+    """A Linky sensor."""
+
+    entity_description: EnedisSensorEntityDescription
+
+    @property
+    def native_value(self) -> SensorValue:
+        """Return the value."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Return the attributes."""
+        if self.entity_description.attrs_fn is None:
+            return None
+        return self.entity_description.attrs_fn(self.coordinator.data)
+
+
+class EnedisCardSensorEntity(EnedisSensorEntity):
+    """The sensor content-card-linky reads, with the original tool's entity id."""
+
+    _unrecorded_attributes = frozenset({MATCH_ALL})
+
+    def __init__(
+        self,
+        coordinator: EnedisCoordinator,
+        description: EnedisSensorEntityDescription,
+    ) -> None:
+        """Initialize the card sensor with the entity id the card expects."""
+        super().__init__(coordinator, description)
+        suffix = "" if description.key == "card" else "_production"
+        self.entity_id = f"sensor.enedisgateway_{coordinator.pdl}{suffix}"

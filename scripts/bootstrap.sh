@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Prepare everything the tests and the demo need, from nothing: Python 3.13 venv, pinned
+# packages (reinstalled only when a requirements file changes) and Debian packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REQS=("requirements_test.txt" "$@")
+
+find_python() {
+    local candidate
+    for candidate in python3.13 "$(pyenv root 2>/dev/null)/versions/3.13"*/bin/python3.13 \
+        /root/.pyenv/versions/3.13*/bin/python3.13 /usr/local/bin/python3.13 /usr/bin/python3.13; do
+        if [ -n "$candidate" ] && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null; then
+            command -v "$candidate" 2>/dev/null || echo "$candidate"
+            return 0
+        fi
+    done
+    echo "python3.13 not found: install Python 3.13 (pyenv install 3.13)" >&2
+    return 1
+}
+
+apt_install() {
+    # Install Debian packages when a command is missing; needs root or sudo.
+    local missing=()
+    while [ $# -gt 0 ]; do
+        command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || missing+=("$2")
+        shift 2
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "Installing Debian packages: ${missing[*]}"
+    $sudo apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || {
+        $sudo apt-get update -q >/dev/null 2>&1
+        $sudo apt-get install -y -q "${missing[@]}" >/dev/null
+    }
+}
+
+apt_install mosquitto mosquitto
+
+stamp=".venv/.requirements.sha"
+wanted="$(cat "${REQS[@]}" | sha256sum | cut -d' ' -f1)"
+if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    python="$(find_python)"
+    echo "Creating .venv with $python (about 4 minutes the first time)"
+    [ -x .venv/bin/python ] || "$python" -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check $(printf -- "-r %s " "${REQS[@]}")
+    echo "$wanted" > "$stamp"
+fi

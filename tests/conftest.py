@@ -1,0 +1,78 @@
+"""Shared fixtures: the gateway simulator on 127.0.0.1 and a Paris-time Home Assistant."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+# Import our package before Home Assistant mounts its test config dir's custom_components.
+import custom_components.enedis_gateway  # noqa: F401
+from custom_components.enedis_gateway.const import CONF_GATEWAY, CONF_PDL, DOMAIN
+from simulator import Household, Simulator
+from simulator.testing import RunningSimulator, start_simulator
+
+PDL = "12345678901234"
+TOKEN = "SIM-TOKEN-0123456789"
+
+
+@dataclass
+class Gateway:
+    """The simulator and where it listens."""
+
+    sim: Simulator
+    running: RunningSimulator
+
+    def url(self, protocol: str) -> str:
+        """Return the URL of a protocol."""
+        if protocol == "enedis_gateway":
+            return self.running.api_url
+        return self.running.base_url
+
+
+@pytest.fixture
+def household() -> Household:
+    """Return the synthetic household."""
+    return Household(seed=1)
+
+
+@pytest.fixture
+async def gateway(socket_enabled: None, household: Household) -> AsyncIterator[Gateway]:
+    """Run the gateway simulator on a free port of 127.0.0.1."""
+    sim = Simulator(household, token=TOKEN, pdls=(PDL, "98765432109876"))
+    running = await start_simulator(sim)
+    yield Gateway(sim=sim, running=running)
+    await running.close()
+
+
+@pytest.fixture
+async def paris(hass: HomeAssistant) -> HomeAssistant:
+    """Put Home Assistant in the Paris time zone."""
+    await hass.config.async_set_time_zone("Europe/Paris")
+    return hass
+
+
+def make_entry(
+    gateway: Gateway,
+    *,
+    protocol: str = "myelectricaldata",
+    options: dict[str, object] | None = None,
+    pdl: str = PDL,
+) -> MockConfigEntry:
+    """Return a config entry pointing at the simulator."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Linky {pdl}",
+        unique_id=pdl,
+        data={
+            CONF_GATEWAY: protocol,
+            CONF_URL: gateway.url(protocol),
+            CONF_ACCESS_TOKEN: TOKEN,
+            CONF_PDL: pdl,
+        },
+        options=options or {},
+    )

@@ -1,0 +1,253 @@
+"""Config flow tests: the real client talks to the gateway simulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+
+from custom_components.enedis_gateway.const import (
+    CONF_CONTRACT,
+    CONF_GATEWAY,
+    CONF_MAX_CALLS,
+    CONF_OFFPEAK_HOURS,
+    CONF_PDL,
+    CONF_PLAN,
+    CONF_PRICE_BASE,
+    CONF_PRICE_HC,
+    CONF_PRICE_HP,
+    DOMAIN,
+)
+from simulator import Fault
+
+from .conftest import PDL, TOKEN, Gateway, make_entry
+
+PRICES = {
+    CONF_PLAN: "HP/HC",
+    CONF_PRICE_BASE: 0.2516,
+    CONF_PRICE_HP: 0.27,
+    CONF_PRICE_HC: 0.2068,
+    CONF_OFFPEAK_HOURS: "",
+}
+
+pytestmark = pytest.mark.usefixtures("enable_custom_integrations", "paris")
+
+
+def user_input(gateway: Gateway, protocol: str, **changes: str) -> dict[str, Any]:
+    """Return a valid user step input."""
+    return {
+        CONF_GATEWAY: protocol,
+        CONF_ACCESS_TOKEN: TOKEN,
+        CONF_PDL: PDL,
+        CONF_URL: gateway.url(protocol),
+        **changes,
+    }
+
+
+async def start_flow(hass: HomeAssistant) -> str:
+    """Start a user flow in advanced mode (the URL field shows)."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert CONF_URL in result["data_schema"].schema
+    return str(result["flow_id"])
+
+
+@pytest.mark.parametrize("protocol", ["myelectricaldata", "enedis_gateway"])
+async def test_full_flow(hass: HomeAssistant, gateway: Gateway, protocol: str) -> None:
+    """A user adds a PDL, the contract is kept, the prices accept a decimal comma."""
+    flow_id = await start_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, user_input(gateway, protocol)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "prices"
+    assert result["description_placeholders"] == {"contract_offpeak": "HC (22H00-6H00)"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**PRICES, CONF_PRICE_BASE: "0,2516", CONF_PRICE_HC: "0.2068"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == f"Linky {PDL}"
+    assert result["result"].unique_id == PDL
+    data = result["data"]
+    assert data[CONF_GATEWAY] == protocol
+    assert data[CONF_CONTRACT]["offpeak_hours"] == "HC (22H00-6H00)"
+    assert data[CONF_CONTRACT]["subscribed_power_kva"] == 9.0
+    options = result["options"]
+    assert options[CONF_PRICE_BASE] == 0.2516
+    assert options[CONF_PRICE_HC] == 0.2068
+    assert options[CONF_MAX_CALLS] == 15
+    contract_calls = [call for call in gateway.sim.calls if call.type == "contracts"]
+    assert len(contract_calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "fault", "field", "error"),
+    [
+        ({CONF_ACCESS_TOKEN: "wrong-token"}, None, CONF_ACCESS_TOKEN, "invalid_auth"),
+        ({CONF_PDL: "1234"}, None, CONF_PDL, "invalid_pdl"),
+        ({CONF_PDL: "12345abc901234"}, None, CONF_PDL, "invalid_pdl"),
+        ({CONF_PDL: "11111111111111"}, None, CONF_PDL, "invalid_pdl"),
+        ({}, Fault.CONSENT_EXPIRED, CONF_ACCESS_TOKEN, "invalid_auth"),
+        ({}, Fault.SERVER_ERROR, "base", "cannot_connect"),
+        ({}, Fault.BAD_GATEWAY_HTML, "base", "cannot_connect"),
+        ({}, Fault.TRUNCATED_JSON, "base", "cannot_connect"),
+        ({}, Fault.QUOTA, "base", "quota_exceeded"),
+        ({CONF_URL: "http://127.0.0.1:9"}, None, "base", "cannot_connect"),
+    ],
+)
+@pytest.mark.parametrize("protocol", ["myelectricaldata", "enedis_gateway"])
+async def test_user_errors_then_recover(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    protocol: str,
+    changes: dict[str, str],
+    fault: Fault | None,
+    field: str,
+    error: str,
+) -> None:
+    """Each error shows on its field, then the same flow succeeds."""
+    if fault is not None:
+        gateway.sim.inject(fault)
+    flow_id = await start_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, user_input(gateway, protocol, **changes)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {field: error}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, user_input(gateway, protocol)
+    )
+    assert result["step_id"] == "prices"
+    result = await hass.config_entries.flow.async_configure(flow_id, PRICES)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({CONF_PRICE_HP: "abc"}, {CONF_PRICE_HP: "invalid_price"}),
+        ({CONF_PRICE_HC: -0.1}, {CONF_PRICE_HC: "invalid_price"}),
+        ({CONF_PRICE_BASE: "-1,5"}, {CONF_PRICE_BASE: "invalid_price"}),
+        (
+            {CONF_OFFPEAK_HOURS: "la nuit"},
+            {CONF_OFFPEAK_HOURS: "invalid_offpeak_hours"},
+        ),
+        (
+            {CONF_OFFPEAK_HOURS: "25h00-06h00"},
+            {CONF_OFFPEAK_HOURS: "invalid_offpeak_hours"},
+        ),
+    ],
+)
+async def test_price_errors_then_recover(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    changes: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    """Bad prices and off-peak hours get a field error, then the flow succeeds."""
+    flow_id = await start_flow(hass)
+    await hass.config_entries.flow.async_configure(
+        flow_id, user_input(gateway, "myelectricaldata")
+    )
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**PRICES, **changes}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**PRICES, CONF_OFFPEAK_HOURS: "22h30-06h30"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"][CONF_OFFPEAK_HOURS] == "22h30-06h30"
+
+
+async def test_duplicate_aborts(hass: HomeAssistant, gateway: Gateway) -> None:
+    """A PDL can only be added once."""
+    make_entry(gateway).add_to_hass(hass)
+    flow_id = await start_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, user_input(gateway, "myelectricaldata")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reauth(hass: HomeAssistant, gateway: Gateway) -> None:
+    """A wrong new token is refused, then the right one updates the entry."""
+    entry = make_entry(gateway)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_ACCESS_TOKEN: "expired-token"}
+    )
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ACCESS_TOKEN: "still-wrong"}
+    )
+    assert result["errors"] == {CONF_ACCESS_TOKEN: "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ACCESS_TOKEN: TOKEN}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_ACCESS_TOKEN] == TOKEN
+
+
+async def test_reconfigure(hass: HomeAssistant, gateway: Gateway) -> None:
+    """Switching to the original protocol is checked, another PDL is refused."""
+    entry = make_entry(gateway)
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        user_input(gateway, "enedis_gateway", **{CONF_PDL: "98765432109876"}),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_pdl"
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input(gateway, "enedis_gateway")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_GATEWAY] == "enedis_gateway"
+    assert entry.data[CONF_URL] == gateway.url("enedis_gateway")
+
+
+async def test_options(hass: HomeAssistant, gateway: Gateway) -> None:
+    """The options flow validates prices and hours and stores every option."""
+    entry = make_entry(gateway)
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "init"
+    form = {
+        **PRICES,
+        "consumption": True,
+        "consumption_detail": True,
+        "consumption_max_power": False,
+        "production": False,
+        "production_detail": False,
+        "addresses": False,
+        "cycle": 7200,
+        CONF_MAX_CALLS: 10,
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**form, CONF_OFFPEAK_HOURS: "1h-2"}
+    )
+    assert result["errors"] == {CONF_OFFPEAK_HOURS: "invalid_offpeak_hours"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**form, CONF_PRICE_HP: "0,3"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_PRICE_HP] == 0.3
+    assert entry.options["cycle"] == 7200
+    assert entry.options[CONF_MAX_CALLS] == 10
+    assert entry.options["consumption_max_power"] is False

@@ -1,0 +1,233 @@
+"""History engine through Home Assistant: budget, backfill, restart, holes, retries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.enedis_gateway.const import DOMAIN
+from simulator import Fault
+
+from .conftest import PDL, Gateway, make_entry
+
+PARIS = dt_util.get_time_zone("Europe/Paris")
+CARD = f"sensor.enedisgateway_{PDL}"
+CALLS = f"sensor.linky_{PDL}_gateway_calls_today"
+COMPLETENESS = f"sensor.linky_{PDL}_history_completeness"
+
+pytestmark = pytest.mark.usefixtures("enable_custom_integrations", "paris")
+
+
+def paris(text: str) -> datetime:
+    """Return an aware Paris datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=PARIS)
+
+
+async def setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add and set up an entry."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hours: int
+) -> None:
+    """Move the clock hour by hour, letting each cycle run."""
+    for _ in range(hours):
+        freezer.tick(timedelta(hours=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+
+def calls_per_day(gateway: Gateway) -> Counter[date]:
+    """Count the served calls per Paris-local day."""
+    return Counter(call.at.astimezone(PARIS).date() for call in gateway.sim.calls)
+
+
+def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
+    """Return the stored history of an entry."""
+    return hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]
+
+
+async def test_cold_start_backfill(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The full history comes in the minimum of calls, 15 a day, across the DST change."""
+    freezer.move_to(paris("2026-03-25 10:05:00"))
+    entry = make_entry(gateway)
+    await setup(hass, entry)
+    assert hass.states.get(CALLS).state == "15"
+    # The newest day comes first: yesterday is on screen after the first cycle.
+    assert hass.states.get(CARD).attributes["yesterdayDate"] == "2026-03-24"
+    assert hass.states.get(CARD).state != "unknown"
+    await advance(hass, freezer, 24 * 8)
+    per_day = calls_per_day(gateway)
+    assert max(per_day.values()) == 15
+    kinds = Counter(call.type for call in gateway.sim.calls)
+    assert kinds == {
+        "contracts": 1,
+        "daily_consumption": 3,
+        "consumption_load_curve": 105,
+        "daily_consumption_max_power": 3,
+    }
+    # 112 calls in all: complete after ceil(112 / 15) = 8 days, with the new
+    # days of the backfill week fetched once each on top.
+    assert hass.states.get(COMPLETENESS).state == "100.0"
+    data = stored(hass_storage, entry)
+    assert len(data["consumption"]["daily"]) == 1095 + 8
+    assert len(data["consumption"]["curve"]) == 730 + 8
+    assert data["blacklist"] == {}
+
+
+async def test_restart_makes_no_call(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A restart in the middle of the backfill reloads the history without any call."""
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    entry = make_entry(gateway, options={"max_calls_per_day": 5})
+    await setup(hass, entry)
+    card = hass.states.get(CARD).attributes
+    assert len(gateway.sim.calls) == 5
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert len(gateway.sim.calls) == 5
+    assert hass.states.get(CARD).attributes["daily"] == card["daily"]
+    assert hass.states.get(CALLS).state == "5"
+
+
+async def test_steady_state_late_publication(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Once complete, a new day costs one call per type; a 17:00 publication costs ≤ 3 more."""
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    await setup(hass, make_entry(gateway, options={"max_calls_per_day": 45}))
+    await advance(hass, freezer, 24 * 3)
+    assert hass.states.get(COMPLETENESS).state == "100.0"
+    # Now 2026-11-23 09:00; the 23rd is published at 17:00 on the 24th.
+    gateway.sim.late_days[date(2026, 11, 23)] = paris("2026-11-24 17:00:00")
+    gateway.sim.reset_calls()
+    await advance(hass, freezer, 24)
+    day_types = Counter(call.type for call in gateway.sim.calls)
+    assert day_types == {
+        "daily_consumption": 1,
+        "consumption_load_curve": 1,
+        "daily_consumption_max_power": 1,
+    }
+    gateway.sim.reset_calls()
+    await advance(hass, freezer, 24)
+    assert hass.states.get(CARD).attributes["yesterdayDate"] == "2026-11-23"
+    assert len(gateway.sim.calls) <= 3 + 3 * 3
+
+
+async def test_hole_blacklisted_after_seven_attempts(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A day never returned costs at most 7 calls, then is asked again only after a clear."""
+    hole = date(2026, 11, 10)
+    gateway.sim.holes.add(hole)
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    entry = make_entry(gateway, options={"max_calls_per_day": 45})
+    await setup(hass, entry)
+    await advance(hass, freezer, 24 * 10)
+
+    def asked(call: Any) -> bool:
+        return call.start is not None and call.start <= hole < call.end
+
+    per_type = Counter(call.type for call in gateway.sim.calls if asked(call))
+    assert set(per_type) == {
+        "daily_consumption",
+        "consumption_load_curve",
+        "daily_consumption_max_power",
+    }
+    assert max(per_type.values()) <= 7
+    blacklist = stored(hass_storage, entry)["blacklist"]
+    assert blacklist == {kind: [hole.isoformat()] for kind in per_type}
+    gateway.sim.reset_calls()
+    await advance(hass, freezer, 24 * 2)
+    assert not [call for call in gateway.sim.calls if asked(call)]
+    await hass.services.async_call(
+        DOMAIN, "clear_blacklist", {"config_entry_id": entry.entry_id}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert len([call for call in gateway.sim.calls if asked(call)]) == 3
+
+
+@pytest.mark.parametrize("protocol", ["myelectricaldata", "enedis_gateway"])
+async def test_fault_keeps_last_values(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+    protocol: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A server fault leaves the entities on their last good values, logged once."""
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    await setup(
+        hass, make_entry(gateway, protocol=protocol, options={"max_calls_per_day": 45})
+    )
+    await advance(hass, freezer, 48)
+    before = hass.states.get(CARD)
+    gateway.sim.inject(Fault.SERVER_ERROR, count=None)
+    await advance(hass, freezer, 24)
+    after = hass.states.get(CARD)
+    assert after.state == before.state
+    assert after.attributes["errorLastCall"] != ""
+    assert caplog.text.count("keeping the stored data") == 1
+    gateway.sim.clear_faults()
+    await advance(hass, freezer, 2)
+    assert hass.states.get(CARD).attributes["errorLastCall"] == ""
+    assert hass.states.get(CARD).attributes["yesterdayDate"] == "2026-11-22"
+
+
+async def test_auth_error_starts_reauth(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """An expired consent at setup starts a reauth flow."""
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    gateway.sim.inject(Fault.CONSENT_EXPIRED, count=None)
+    entry = make_entry(gateway)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_quota_stops_until_next_day(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """A quota reply stops every call until the next Paris-local day."""
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    await setup(hass, make_entry(gateway, options={"max_calls_per_day": 5}))
+    gateway.sim.inject(Fault.QUOTA)
+    freezer.move_to(paris("2026-11-21 09:00:00"))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert calls_per_day(gateway)[date(2026, 11, 21)] == 1
+    await advance(hass, freezer, 14)
+    assert calls_per_day(gateway)[date(2026, 11, 21)] == 1
+    await advance(hass, freezer, 2)
+    assert calls_per_day(gateway)[date(2026, 11, 22)] == 5
