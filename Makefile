@@ -23,7 +23,8 @@ pytest: venv
 
 test: lint pytest
 
-demo: venv
+demo:
+	@scripts/bootstrap.sh requirements_demo.txt
 	$(BIN)/python -m scripts.demo
 
 clean:

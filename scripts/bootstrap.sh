@@ -38,12 +38,17 @@ apt_install() {
 
 apt_install mosquitto mosquitto
 
-stamp=".venv/.requirements.sha"
-wanted="$(cat "${REQS[@]}" | sha256sum | cut -d' ' -f1)"
-if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+if [ ! -x .venv/bin/python ]; then
     python="$(find_python)"
     echo "Creating .venv with $python (about 4 minutes the first time)"
-    [ -x .venv/bin/python ] || "$python" -m venv .venv
-    .venv/bin/pip install -q --disable-pip-version-check $(printf -- "-r %s " "${REQS[@]}")
-    echo "$wanted" > "$stamp"
+    "$python" -m venv .venv
 fi
+for req in "${REQS[@]}"; do
+    stamp=".venv/.stamp-$req"
+    wanted="$(sha256sum "$req" | cut -d' ' -f1)"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+        echo "Installing $req into .venv"
+        .venv/bin/pip install -q --disable-pip-version-check -r "$req"
+        echo "$wanted" > "$stamp"
+    fi
+done

@@ -74,8 +74,8 @@ class Household:
             watts = base
             if heater_start <= hour < heater_start + heater_hours:
                 watts += 2000
-            heating_shape = 0.55 + 0.45 * _bump(hour, 7.5, 2.5) + 0.45 * _bump(
-                hour, 20, 3
+            heating_shape = (
+                0.55 + 0.45 * _bump(hour, 7.5, 2.5) + 0.45 * _bump(hour, 20, 3)
             )
             if not weekend and 9 <= hour < 17:
                 heating_shape *= 0.6
@@ -99,7 +99,9 @@ class Household:
         rng = self._rng(day, "peak")
         start, _, watts = max(self.curve(day), key=lambda point: point[2])
         va = round(watts * rng.uniform(1.25, 1.6))
-        offset = timedelta(minutes=rng.randrange(STEP_MINUTES), seconds=rng.randrange(60))
+        offset = timedelta(
+            minutes=rng.randrange(STEP_MINUTES), seconds=rng.randrange(60)
+        )
         return va, (start + offset).astimezone(PARIS)
 
     def production_curve(self, day: date) -> list[CurvePoint]:

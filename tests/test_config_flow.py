@@ -34,7 +34,9 @@ PRICES = {
     CONF_OFFPEAK_HOURS: "",
 }
 
-pytestmark = pytest.mark.usefixtures("enable_custom_integrations", "paris")
+pytestmark = pytest.mark.usefixtures(
+    "recorder_mock", "enable_custom_integrations", "paris"
+)
 
 
 def user_input(gateway: Gateway, protocol: str, **changes: str) -> dict[str, Any]:
@@ -240,7 +242,7 @@ async def test_options(hass: HomeAssistant, gateway: Gateway) -> None:
         CONF_MAX_CALLS: 10,
     }
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**form, CONF_OFFPEAK_HOURS: "1h-2"}
+        result["flow_id"], {**form, CONF_OFFPEAK_HOURS: "6h00-6h00"}
     )
     assert result["errors"] == {CONF_OFFPEAK_HOURS: "invalid_offpeak_hours"}
     result = await hass.config_entries.options.async_configure(

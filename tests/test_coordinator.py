@@ -26,7 +26,9 @@ CARD = f"sensor.enedisgateway_{PDL}"
 CALLS = f"sensor.linky_{PDL}_gateway_calls_today"
 COMPLETENESS = f"sensor.linky_{PDL}_history_completeness"
 
-pytestmark = pytest.mark.usefixtures("enable_custom_integrations", "paris")
+pytestmark = pytest.mark.usefixtures(
+    "recorder_mock", "enable_custom_integrations", "paris"
+)
 
 
 def paris(text: str) -> datetime:
@@ -48,7 +50,8 @@ async def advance(
     for _ in range(hours):
         freezer.tick(timedelta(hours=1))
         async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+        # Refreshes run as background tasks: let each finish before the clock moves.
+        await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def calls_per_day(gateway: Gateway) -> Counter[date]:
@@ -68,29 +71,50 @@ async def test_cold_start_backfill(
     hass_storage: dict[str, Any],
 ) -> None:
     """The full history comes in the minimum of calls, 15 a day, across the DST change."""
-    freezer.move_to(paris("2026-03-25 10:05:00"))
+    start = paris("2026-03-25 10:05:00")
+    freezer.move_to(start)
     entry = make_entry(gateway)
     await setup(hass, entry)
     assert hass.states.get(CALLS).state == "15"
     # The newest day comes first: yesterday is on screen after the first cycle.
-    assert hass.states.get(CARD).attributes["yesterdayDate"] == "2026-03-24"
-    assert hass.states.get(CARD).state != "unknown"
-    await advance(hass, freezer, 24 * 8)
+    card = hass.states.get(CARD)
+    assert card.attributes["yesterdayDate"] == "2026-03-24"
+    assert float(card.state) == gateway.sim.household.daily_wh(date(2026, 3, 24)) / 1000
+    days = 0
+    while hass.states.get(COMPLETENESS).state != "100.0" and days < 30:
+        await advance(hass, freezer, 24)
+        days += 1
     per_day = calls_per_day(gateway)
     assert max(per_day.values()) == 15
-    kinds = Counter(call.type for call in gateway.sim.calls)
-    assert kinds == {
+    first_day = start.date()
+    # History that existed at the start: the minimum number of windows, the
+    # 3-year and 2-year limits moving forward by a window meanwhile.
+    backfill = Counter(
+        call.type
+        for call in gateway.sim.calls
+        if call.end is None or call.end <= first_day
+    )
+    assert backfill == {
         "contracts": 1,
         "daily_consumption": 3,
-        "consumption_load_curve": 105,
+        "consumption_load_curve": 104,
         "daily_consumption_max_power": 3,
     }
-    # 112 calls in all: complete after ceil(112 / 15) = 8 days, with the new
-    # days of the backfill week fetched once each on top.
-    assert hass.states.get(COMPLETENESS).state == "100.0"
+    # Each day published meanwhile costs one one-day call per type.
+    new_days = [call for call in gateway.sim.calls if call.end and call.end > first_day]
+    assert all(call.end - call.start == timedelta(days=1) for call in new_days)
+    assert Counter((call.type, call.start) for call in new_days) == {
+        (kind, first_day + timedelta(days=n)): 1
+        for kind in backfill
+        if kind != "contracts"
+        for n in range(days)
+    }
+    # 111 calls of backfill: 15 on the first day, then 15 minus the 3 kept for
+    # the new day: 1 + ceil((111 - 15) / 12) = 9 local days.
+    assert days + 1 == 9
     data = stored(hass_storage, entry)
-    assert len(data["consumption"]["daily"]) == 1095 + 8
-    assert len(data["consumption"]["curve"]) == 730 + 8
+    assert len(data["consumption"]["daily"]) >= 1095
+    assert len(data["consumption"]["curve"]) >= 730
     assert data["blacklist"] == {}
 
 
@@ -122,20 +146,23 @@ async def test_steady_state_late_publication(
     await setup(hass, make_entry(gateway, options={"max_calls_per_day": 45}))
     await advance(hass, freezer, 24 * 3)
     assert hass.states.get(COMPLETENESS).state == "100.0"
-    # Now 2026-11-23 09:00; the 23rd is published at 17:00 on the 24th.
-    gateway.sim.late_days[date(2026, 11, 23)] = paris("2026-11-24 17:00:00")
-    gateway.sim.reset_calls()
-    await advance(hass, freezer, 24)
-    day_types = Counter(call.type for call in gateway.sim.calls)
-    assert day_types == {
+    # Now 2026-11-23 09:00: the 22nd cost one call per type; the 23rd will be
+    # published at 17:00 on the 24th.
+    assert Counter(
+        call.type for call in gateway.sim.calls if call.start == date(2026, 11, 22)
+    ) == {
         "daily_consumption": 1,
         "consumption_load_curve": 1,
         "daily_consumption_max_power": 1,
     }
-    gateway.sim.reset_calls()
-    await advance(hass, freezer, 24)
-    assert hass.states.get(CARD).attributes["yesterdayDate"] == "2026-11-23"
-    assert len(gateway.sim.calls) <= 3 + 3 * 3
+    gateway.sim.late_days[date(2026, 11, 23)] = paris("2026-11-24 17:00:00")
+    await advance(hass, freezer, 48)
+    card = hass.states.get(CARD).attributes
+    assert card["dailyweek"][:2] == ["2026-11-24", "2026-11-23"]
+    assert -1 not in card["daily"]
+    late = [call for call in gateway.sim.calls if call.start == date(2026, 11, 23)]
+    # Tried at 08:xx and 12:xx in vain, fetched at 17:xx: 2 extra calls per type.
+    assert len(late) == 3 * 3
 
 
 async def test_hole_blacklisted_after_seven_attempts(
@@ -225,9 +252,9 @@ async def test_quota_stops_until_next_day(
     gateway.sim.inject(Fault.QUOTA)
     freezer.move_to(paris("2026-11-21 09:00:00"))
     async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert calls_per_day(gateway)[date(2026, 11, 21)] == 1
     await advance(hass, freezer, 14)
     assert calls_per_day(gateway)[date(2026, 11, 21)] == 1
-    await advance(hass, freezer, 2)
+    await advance(hass, freezer, 10)
     assert calls_per_day(gateway)[date(2026, 11, 22)] == 5

@@ -126,25 +126,24 @@ def _validate_prices(
 
 
 def _prices_schema(defaults: Mapping[str, Any]) -> vol.Schema:
-    return vol.Schema(
-        {
-            vol.Required(CONF_PLAN, default=defaults[CONF_PLAN]): SelectSelector(
-                SelectSelectorConfig(
-                    options=[PLAN_BASE, PLAN_HPHC],
-                    translation_key=CONF_PLAN,
-                    mode=SelectSelectorMode.LIST,
-                )
-            ),
-            **{
-                vol.Required(key, default=defaults[key]): _price_selector()
-                for key in PRICE_KEYS
-            },
-            vol.Optional(
-                CONF_OFFPEAK_HOURS,
-                description={"suggested_value": defaults[CONF_OFFPEAK_HOURS]},
-            ): TextSelector(),
-        }
-    )
+    fields: dict[vol.Marker, Any] = {
+        vol.Required(CONF_PLAN, default=defaults[CONF_PLAN]): SelectSelector(
+            SelectSelectorConfig(
+                options=[PLAN_BASE, PLAN_HPHC],
+                translation_key=CONF_PLAN,
+                mode=SelectSelectorMode.LIST,
+            )
+        ),
+        **{
+            vol.Required(key, default=defaults[key]): _price_selector()
+            for key in PRICE_KEYS
+        },
+        vol.Optional(
+            CONF_OFFPEAK_HOURS,
+            description={"suggested_value": defaults[CONF_OFFPEAK_HOURS]},
+        ): TextSelector(),
+    }
+    return vol.Schema(fields)
 
 
 class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):

@@ -12,7 +12,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_CONTRACT, CONF_PDL, DOMAIN, LOGGER
+from .const import CONF_CONTRACT, CONF_PDL, DOMAIN, LOGGER, VERSION
 from .linky.card import card_attributes
 from .linky.client import EnedisClient
 from .linky.exceptions import (
@@ -23,7 +23,13 @@ from .linky.exceptions import (
     NoDataError,
     QuotaError,
 )
-from .linky.history import History, decode_history, local_midnight, paris_day
+from .linky.history import (
+    History,
+    decode_history,
+    local_midnight,
+    measure_direction,
+    paris_day,
+)
 from .linky.models import PARIS, Contract, Direction, MeasureType
 from .linky.planner import Request, Resource, plan
 from .linky.summary import Summary, build_summary
@@ -205,6 +211,11 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
                 plan=options.plan,
                 ranges=ranges,
                 today=today,
+                kinds=[
+                    kind
+                    for kind in options.kinds
+                    if measure_direction(kind) is direction
+                ],
             )
             state, attributes = card_attributes(
                 history,
@@ -217,6 +228,8 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
                 offpeak_text=offpeak_text,
                 last_update=last_update,
                 error=history.last_error,
+                version=VERSION,
+                summary=summary,
             )
             return summary, CardData(state=state, attributes=attributes)
 

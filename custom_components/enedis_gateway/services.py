@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, callback
@@ -90,7 +91,9 @@ def _coordinator(hass: HomeAssistant, entry_id: str) -> EnedisCoordinator:
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions."""
 
-    def make_handler(action: Action) -> Callable[[ServiceCall], Awaitable[None]]:
+    def make_handler(
+        action: Action,
+    ) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
         async def handle(call: ServiceCall) -> None:
             await action(_coordinator(hass, call.data[ATTR_CONFIG_ENTRY_ID]))
 

@@ -13,6 +13,7 @@ from .summary import (
     DaySplit,
     Plan,
     Prices,
+    Summary,
     build_summary,
     energy_costs,
     period_totals,
@@ -74,16 +75,19 @@ def card_attributes(
     last_update: datetime | None,
     error: str,
     version: str = CARD_VERSION,
+    summary: Summary | None = None,
 ) -> tuple[float | None, dict[str, Any]]:
     """Return the state (kWh of the newest complete day) and the card attributes."""
-    summary = build_summary(
-        history,
-        direction=direction,
-        prices=prices,
-        plan=plan,
-        ranges=ranges,
-        today=today,
-    )
+    # A summary the caller built with the same arguments saves a second pass.
+    if summary is None:
+        summary = build_summary(
+            history,
+            direction=direction,
+            prices=prices,
+            plan=plan,
+            ranges=ranges,
+            today=today,
+        )
     splits = summary.splits
     series = history.series(direction)
     contract = history.contract

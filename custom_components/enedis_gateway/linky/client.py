@@ -73,6 +73,11 @@ _PDL_HINTS = (
 _QUOTA_HINTS = ("limit_reached", "quota", "too many", "rate limit")
 
 
+def is_valid_pdl(pdl: str) -> bool:
+    """Return True for a PDL made of exactly 14 ASCII digits."""
+    return len(pdl) == 14 and pdl.isascii() and pdl.isdigit()
+
+
 def _mentions(text: str, hints: tuple[str, ...]) -> bool:
     lowered = text.lower()
     return any(hint in lowered for hint in hints)
@@ -190,6 +195,9 @@ class EnedisClient:
         self, kind: str, start: date | None = None, end: date | None = None
     ) -> Any:
         """Make one call and return the decoded JSON of a successful reply."""
+        if not is_valid_pdl(self._pdl):
+            # Spare a call of the daily quota: the gateway would refuse it anyway.
+            raise InvalidPdlError("The PDL must be exactly 14 digits")
         method, url, body = self._build_request(kind, start, end)
         headers = {
             "Authorization": self._token,
@@ -205,7 +213,7 @@ class EnedisClient:
                 raw = await response.read()
         except TimeoutError as err:
             raise GatewayError(f"Timeout calling the gateway for {kind}") from err
-        except aiohttp.ClientError as err:
+        except (aiohttp.ClientError, OSError) as err:
             raise GatewayError(
                 self._redact(f"Cannot reach the gateway ({type(err).__name__}): {err}")
             ) from err
@@ -230,16 +238,18 @@ class EnedisClient:
         """Return the error text of a reply body, whatever its shape."""
         if not isinstance(payload, Mapping):
             return ""
-        parts = []
+        parts: list[str] = []
         for key in _MESSAGE_KEYS:
             value = payload.get(key)
             if value is None or value == "":
                 continue
-            parts.append(
+            part = (
                 value
                 if isinstance(value, str)
                 else json.dumps(value, ensure_ascii=False, default=str)
             )
+            if not any(part in known for known in parts):
+                parts.append(part)
         return self._redact(" - ".join(parts))
 
     def _body_error(self, payload: Any) -> EnedisError | None:

@@ -21,7 +21,14 @@ class OffpeakRange:
     """One off-peak range on the Paris wall clock, in minutes after local midnight."""
 
     start: int  # 0..1439
-    end: int  # 1..1440; end < start means the range wraps midnight
+    end: int  # 0..1440; end < start means the range wraps midnight
+
+    def __post_init__(self) -> None:
+        """Reject bounds off the clock and empty ranges."""
+        if not (0 <= self.start < DAY_MINUTES and 0 <= self.end <= DAY_MINUTES):
+            raise ValueError(f"off-peak range out of the day: {self.start}-{self.end}")
+        if self.start == self.end:
+            raise ValueError(f"empty off-peak range: {self.start}-{self.end}")
 
 
 def _minute(hours: str, minutes: str | None, text: str) -> int:
@@ -212,5 +219,6 @@ def split_wh(
     inside = profile.cache.get(minutes * 86400 + local_seconds)
     if inside is None:
         inside = profile.compute(local_seconds, minutes)
-    hc = wh * inside / minutes
+    # The share first: a share of 1.0 gives back wh exactly, so 0 <= hc <= wh holds.
+    hc = wh * (inside / minutes)
     return wh - hc, hc

@@ -96,20 +96,24 @@ def _is_due(
 
 
 def _windows(history: History, kind: MeasureType, local_now: datetime) -> list[Request]:
-    """Return the windows covering the due missing days of a kind, newest first."""
+    """Return tight windows covering the due missing days of a kind, newest first."""
     today = local_now.date()
     floor = history_floor(history, kind, today)
     span = timedelta(days=kind.max_days - 1)
-    windows: list[Request] = []
+    # Each window starts at its oldest due day, not at its size limit: a new day
+    # then costs a one-day window, and a hole is only asked for when it is due.
+    groups: list[list[date]] = []
     limit: date | None = None
     for day in missing_days(history, kind, today):
-        if limit is not None and day >= limit:
-            continue
         if not _is_due(history, kind, day, local_now):
             continue
-        limit = max(floor, day - span)
-        windows.append(Request(kind=kind, start=limit, end=day + _ONE_DAY))
-    return windows
+        if limit is None or day < limit:
+            limit = max(floor, day - span)
+            groups.append([])
+        groups[-1].append(day)
+    return [
+        Request(kind=kind, start=days[-1], end=days[0] + _ONE_DAY) for days in groups
+    ]
 
 
 def _reserved(

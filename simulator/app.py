@@ -1,0 +1,594 @@
+"""An aiohttp gateway speaking the myelectricaldata and enedis_gateway protocols."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+import json
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from .household import CurvePoint, Household
+
+PARIS = ZoneInfo("Europe/Paris")
+
+DEFAULT_TOKEN = "SIM-TOKEN-0123456789"  # noqa: S105 - a fake token for local tests
+DEFAULT_PDL = "12345678901234"
+
+MED = "myelectricaldata"
+ORIGINAL = "enedis_gateway"
+
+DAILY_CONSUMPTION = "daily_consumption"
+CONSUMPTION_LOAD_CURVE = "consumption_load_curve"
+DAILY_CONSUMPTION_MAX_POWER = "daily_consumption_max_power"
+DAILY_PRODUCTION = "daily_production"
+PRODUCTION_LOAD_CURVE = "production_load_curve"
+CONTRACTS = "contracts"
+ADDRESSES = "addresses"
+
+LOAD_CURVES = frozenset({CONSUMPTION_LOAD_CURVE, PRODUCTION_LOAD_CURVE})
+READING_TYPES = frozenset(
+    {
+        DAILY_CONSUMPTION,
+        CONSUMPTION_LOAD_CURVE,
+        DAILY_CONSUMPTION_MAX_POWER,
+        DAILY_PRODUCTION,
+        PRODUCTION_LOAD_CURVE,
+    }
+)
+INFO_TYPES = frozenset({CONTRACTS, ADDRESSES})
+
+LOAD_CURVE_MAX_DAYS = 7
+DAILY_MAX_DAYS = 365
+LOAD_CURVE_DEPTH_DAYS = 730
+DAILY_DEPTH_DAYS = 1095
+BAN = timedelta(hours=24)
+
+DEPTH_TEXT = (
+    "ADAM-DC-0016: the requested period cannot be anterior to the history deadline"
+)
+ACTIVATION_TEXT = (
+    "ADAM-ERR0123: the requested period cannot be anterior to the last activation date"
+)
+QUOTA_TEXT = "limit_reached: daily call quota exceeded, calls are blocked for 24 hours"
+
+_READING_TYPE = {
+    DAILY_CONSUMPTION: {"unit": "Wh", "measurement_kind": "energy", "aggregate": "sum"},
+    DAILY_PRODUCTION: {"unit": "Wh", "measurement_kind": "energy", "aggregate": "sum"},
+    CONSUMPTION_LOAD_CURVE: {
+        "unit": "W",
+        "measurement_kind": "power",
+        "aggregate": "average",
+    },
+    PRODUCTION_LOAD_CURVE: {
+        "unit": "W",
+        "measurement_kind": "power",
+        "aggregate": "average",
+    },
+    DAILY_CONSUMPTION_MAX_POWER: {
+        "unit": "VA",
+        "measurement_kind": "power",
+        "aggregate": "maximum",
+    },
+}
+
+_BAD_GATEWAY_HTML = (
+    "<html><head><title>502 Bad Gateway</title></head>"
+    "<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center>"
+    "</body></html>"
+)
+
+
+class Fault(StrEnum):
+    """Failures the simulator can be told to answer."""
+
+    UNAUTHORIZED = "unauthorized"
+    CONSENT_EXPIRED = "consent_expired"
+    QUOTA = "quota"
+    SERVER_ERROR = "server_error"
+    BAD_GATEWAY_HTML = "bad_gateway_html"
+    TIMEOUT = "timeout"
+    TRUNCATED_JSON = "truncated_json"
+    MISSING_KEYS = "missing_keys"
+    NOT_NUMBERS = "not_numbers"
+    EMPTY_READINGS = "empty_readings"
+    NO_LOAD_CURVE = "no_load_curve"
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request received by the simulator."""
+
+    at: datetime
+    protocol: str
+    type: str
+    pdl: str
+    start: date | None
+    end: date | None
+    status: str
+
+
+@dataclass(kw_only=True, slots=True)
+class _FaultRule:
+    fault: Fault
+    remaining: int | None
+    types: frozenset[str] | None
+
+    def matches(self, kind: str) -> bool:
+        if self.types is not None and kind not in self.types:
+            return False
+        return self.fault is not Fault.NO_LOAD_CURVE or kind in LOAD_CURVES
+
+
+class _SimError(Exception):
+    """An error answer, rendered differently by each protocol."""
+
+    def __init__(
+        self, *, code: str, description: str, http_status: int, key: str = "error_code"
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.description = description
+        self.http_status = http_status
+        self.key = key
+
+    @property
+    def call_status(self) -> str:
+        if self.code == "no_data_found":
+            return "no_data"
+        if self.code == "limit_reached":
+            return "quota"
+        return f"error:{self.code}"
+
+
+def _no_data() -> _SimError:
+    return _SimError(
+        code="no_data_found",
+        description="no_data_found: no measure for this usage point in the period",
+        http_status=404,
+    )
+
+
+def _bad_request(description: str) -> _SimError:
+    return _SimError(code="bad_request", description=description, http_status=400)
+
+
+def _unauthorized() -> _SimError:
+    return _SimError(
+        code="token_bad_formatted",
+        description="Unauthorized: the access token is not valid",
+        http_status=401,
+        key="error",
+    )
+
+
+def _quota() -> _SimError:
+    return _SimError(
+        code="limit_reached", description=QUOTA_TEXT, http_status=409, key="tag"
+    )
+
+
+def _fault_error(fault: Fault) -> _SimError | None:
+    """Return the error answer of a fault, None for faults that damage the data."""
+    if fault is Fault.UNAUTHORIZED:
+        return _unauthorized()
+    if fault is Fault.CONSENT_EXPIRED:
+        return _SimError(
+            code="token_refresh_401",
+            description="Forbidden: the consent has expired, renew it on the gateway",
+            http_status=403,
+        )
+    if fault is Fault.QUOTA:
+        return _quota()
+    if fault is Fault.SERVER_ERROR:
+        return _SimError(
+            code="enedis_return_ko",
+            description="Internal Server Error: Enedis answered an error",
+            http_status=500,
+        )
+    if fault is Fault.NO_LOAD_CURVE:
+        return _no_data()
+    return None
+
+
+def _error_body(protocol: str, err: _SimError) -> tuple[str, int]:
+    """Return the JSON text and HTTP status of an error in a protocol."""
+    if protocol == MED:
+        detail = err.code if err.code == "no_data_found" else err.description
+        return json.dumps({"detail": detail}), err.http_status
+    return json.dumps({err.key: err.code, "description": err.description}), 200
+
+
+def _distort(fault: Fault | None, payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the payload damaged the way a reading fault asks."""
+    if fault is Fault.MISSING_KEYS:
+        return {"meter_reading": {}}
+    meter_reading = payload.get("meter_reading")
+    if fault is Fault.EMPTY_READINGS:
+        if meter_reading is None:
+            return {"customer": {"customer_id": "0", "usage_points": []}}
+        return {"meter_reading": {**meter_reading, "interval_reading": []}}
+    if fault is Fault.NOT_NUMBERS and meter_reading is not None:
+        readings = [
+            {**item, "value": "abc"} for item in meter_reading["interval_reading"]
+        ]
+        return {"meter_reading": {**meter_reading, "interval_reading": readings}}
+    return payload
+
+
+def _days(start: date, end: date) -> Iterator[date]:
+    day = start
+    while day < end:
+        yield day
+        day += timedelta(days=1)
+
+
+def _stamp(instant: datetime) -> str:
+    return instant.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _offset_date(day: date) -> str:
+    """Return a date the way contracts carry it: "2015-03-02+01:00"."""
+    offset = datetime.combine(day, time(), PARIS).strftime("%z")
+    return f"{day.isoformat()}{offset[:3]}:{offset[3:]}"
+
+
+def _parse_date(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+class Simulator:
+    """A deterministic Linky gateway serving one synthetic household."""
+
+    def __init__(
+        self,
+        household: Household | None = None,
+        *,
+        token: str = DEFAULT_TOKEN,
+        pdls: tuple[str, ...] = (DEFAULT_PDL,),
+        offpeak: str | None = "HC (22H00-6H00)",
+        activation: date = date(2015, 3, 2),
+        subscribed_power: str = "9 kVA",
+        publish_hour: int = 8,
+        daily_limit: int = 50,
+        timeout_delay: float = 35.0,
+    ) -> None:
+        """Initialize the simulator and its aiohttp application."""
+        self.household = household or Household()
+        self.token = token
+        self.pdls = pdls
+        self.offpeak = offpeak
+        self.activation = activation
+        self.subscribed_power = subscribed_power
+        self.publish_hour = publish_hour
+        self.daily_limit = daily_limit
+        self.timeout_delay = timeout_delay
+        self.late_days: dict[date, datetime] = {}
+        self.holes: set[date] = set()
+        self.calls: list[Call] = []
+        self.banned_until: datetime | None = None
+        self._counts: dict[tuple[str, date], int] = {}
+        self._faults: list[_FaultRule] = []
+        self.app = web.Application()
+        self.app.router.add_get("/contracts/{pdl}", self._med_info)
+        self.app.router.add_get("/addresses/{pdl}", self._med_info)
+        self.app.router.add_get(
+            "/{type}/{pdl}/start/{start}/end/{end}", self._med_readings
+        )
+        self.app.router.add_post("/api", self._original)
+
+    # Control API used by tests and the demo.
+
+    def inject(
+        self, fault: Fault, *, count: int | None = 1, types: set[str] | None = None
+    ) -> None:
+        """Answer the next count matching calls (None: until cleared) with a fault."""
+        self._faults.append(
+            _FaultRule(
+                fault=Fault(fault),
+                remaining=count,
+                types=frozenset(types) if types is not None else None,
+            )
+        )
+
+    def clear_faults(self) -> None:
+        """Forget every injected fault."""
+        self._faults.clear()
+
+    def calls_on(self, day: date) -> int:
+        """Return how many calls arrived on a Paris-local day."""
+        return sum(1 for call in self.calls if call.at.astimezone(PARIS).date() == day)
+
+    def reset_calls(self) -> None:
+        """Forget the call log (the quota counters and the ban are kept)."""
+        self.calls.clear()
+
+    def reset_quota(self) -> None:
+        """Forget the quota counters and lift the ban."""
+        self._counts.clear()
+        self.banned_until = None
+
+    def available(self, day: date, now: datetime | None = None) -> bool:
+        """Return True when the gateway serves the day at now (default: the real now)."""
+        if day in self.holes:
+            return False
+        now = now or datetime.now(PARIS)
+        release = self.late_days.get(day) or datetime.combine(
+            day + timedelta(days=1), time(self.publish_hour), PARIS
+        )
+        return now >= release
+
+    # HTTP handlers.
+
+    async def _med_info(self, request: web.Request) -> web.StreamResponse:
+        kind = request.path.strip("/").split("/", 1)[0]
+        return await self._serve(
+            MED, request, kind, request.match_info["pdl"], None, None
+        )
+
+    async def _med_readings(self, request: web.Request) -> web.StreamResponse:
+        info = request.match_info
+        return await self._serve(
+            MED, request, info["type"], info["pdl"], info["start"], info["end"]
+        )
+
+    async def _original(self, request: web.Request) -> web.StreamResponse:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            self._log(
+                datetime.now(PARIS), ORIGINAL, "", "", None, None, "error:bad_request"
+            )
+            return web.json_response(
+                {
+                    "error": "bad_request",
+                    "description": "the body must be a JSON object",
+                },
+                status=400,
+            )
+        return await self._serve(
+            ORIGINAL,
+            request,
+            str(body.get("type", "")),
+            str(body.get("usage_point_id", "")),
+            body.get("start"),
+            body.get("end"),
+        )
+
+    async def _serve(
+        self,
+        protocol: str,
+        request: web.Request,
+        kind: str,
+        pdl: str,
+        start_text: Any,
+        end_text: Any,
+    ) -> web.StreamResponse:
+        now = datetime.now(PARIS)
+        fault: Fault | None = None
+        payload: dict[str, Any] | None = None
+        error: _SimError | None = None
+        try:
+            self._check_access(request.headers.get("Authorization"), pdl, now)
+            fault = self._take_fault(kind)
+            if fault is not None and (fault_error := _fault_error(fault)) is not None:
+                raise fault_error
+            payload = self._payload(kind, pdl, start_text, end_text, now)
+        except _SimError as err:
+            error = err
+        if fault is not None:
+            status = f"fault:{fault}"
+        else:
+            status = error.call_status if error is not None else "ok"
+        self._log(
+            now,
+            protocol,
+            kind,
+            pdl,
+            _parse_date(start_text),
+            _parse_date(end_text),
+            status,
+        )
+        if fault is Fault.TIMEOUT:
+            await asyncio.sleep(self.timeout_delay)
+        if fault is Fault.BAD_GATEWAY_HTML:
+            return web.Response(
+                status=502, text=_BAD_GATEWAY_HTML, content_type="text/html"
+            )
+        if error is not None:
+            text, http_status = _error_body(protocol, error)
+        else:
+            assert payload is not None
+            text, http_status = json.dumps(_distort(fault, payload)), 200
+        if fault is Fault.TRUNCATED_JSON:
+            text, http_status = text[: len(text) // 2], 200
+        return web.Response(
+            status=http_status, text=text, content_type="application/json"
+        )
+
+    # Checks and payloads.
+
+    def _log(
+        self,
+        now: datetime,
+        protocol: str,
+        kind: str,
+        pdl: str,
+        start: date | None,
+        end: date | None,
+        status: str,
+    ) -> None:
+        self.calls.append(
+            Call(
+                at=now,
+                protocol=protocol,
+                type=kind,
+                pdl=pdl,
+                start=start,
+                end=end,
+                status=status,
+            )
+        )
+
+    def _check_access(self, authorization: str | None, pdl: str, now: datetime) -> None:
+        """Check the token, the PDL and the quota; count the call."""
+        if authorization != self.token:
+            raise _unauthorized()
+        if len(pdl) != 14 or not (pdl.isascii() and pdl.isdigit()):
+            raise _SimError(
+                code="usage_point_id_bad_formatted",
+                description="usage_point_id_bad_formatted: the usage point id must be 14 digits",
+                http_status=400,
+            )
+        if pdl not in self.pdls:
+            raise _SimError(
+                code="client_not_found",
+                description=f"client_not_found: usage point {pdl} is not linked to this token",
+                http_status=404,
+            )
+        if self.banned_until is not None and now < self.banned_until:
+            raise _quota()
+        key = (authorization, now.date())
+        self._counts[key] = self._counts.get(key, 0) + 1
+        if self._counts[key] > self.daily_limit:
+            self.banned_until = now + BAN
+            raise _quota()
+
+    def _take_fault(self, kind: str) -> Fault | None:
+        for rule in self._faults:
+            if rule.matches(kind):
+                if rule.remaining is not None:
+                    rule.remaining -= 1
+                    if rule.remaining <= 0:
+                        self._faults.remove(rule)
+                return rule.fault
+        return None
+
+    def _payload(
+        self, kind: str, pdl: str, start_text: Any, end_text: Any, now: datetime
+    ) -> dict[str, Any]:
+        if kind == CONTRACTS:
+            return self._contracts(pdl)
+        if kind == ADDRESSES:
+            return self._addresses(pdl)
+        if kind not in READING_TYPES:
+            raise _bad_request(f"unknown measure type {kind!r}")
+        start, end = _parse_date(start_text), _parse_date(end_text)
+        if start is None or end is None:
+            raise _bad_request("start and end must be dates formatted YYYY-MM-DD")
+        self._check_window(kind, start, end, now.date())
+        days = [day for day in _days(start, end) if self.available(day, now)]
+        readings = [item for day in days for item in self._readings(kind, day)]
+        if not readings:
+            raise _no_data()
+        return {
+            "meter_reading": {
+                "usage_point_id": pdl,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "quality": "BRUT",
+                "reading_type": dict(_READING_TYPE[kind]),
+                "interval_reading": readings,
+            }
+        }
+
+    def _check_window(self, kind: str, start: date, end: date, today: date) -> None:
+        if start >= end:
+            raise _bad_request("the start date must be before the end date")
+        if end > today:
+            raise _bad_request("the end date must not be after today")
+        is_curve = kind in LOAD_CURVES
+        if (end - start).days > (LOAD_CURVE_MAX_DAYS if is_curve else DAILY_MAX_DAYS):
+            raise _bad_request("the requested period is too long")
+        depth = LOAD_CURVE_DEPTH_DAYS if is_curve else DAILY_DEPTH_DAYS
+        if start < today - timedelta(days=depth):
+            raise _SimError(
+                code="history_deadline", description=DEPTH_TEXT, http_status=400
+            )
+        if start < self.activation:
+            raise _SimError(
+                code="activation_date", description=ACTIVATION_TEXT, http_status=400
+            )
+
+    def _readings(self, kind: str, day: date) -> list[dict[str, str]]:
+        household = self.household
+        if kind == DAILY_CONSUMPTION:
+            return [{"value": str(household.daily_wh(day)), "date": day.isoformat()}]
+        if kind == DAILY_PRODUCTION:
+            wh = household.production_daily_wh(day)
+            return [] if wh is None else [{"value": str(wh), "date": day.isoformat()}]
+        if kind == DAILY_CONSUMPTION_MAX_POWER:
+            va, at = household.max_power(day)
+            return [{"value": str(va), "date": _stamp(at)}]
+        curve: list[CurvePoint] = (
+            household.curve(day)
+            if kind == CONSUMPTION_LOAD_CURVE
+            else household.production_curve(day)
+        )
+        return [
+            {
+                "value": str(watts),
+                "date": _stamp(start + timedelta(minutes=minutes)),
+                "interval_length": f"PT{minutes}M",
+                "measure_type": "B",
+            }
+            for start, minutes, watts in curve
+        ]
+
+    def _usage_point(self, pdl: str) -> dict[str, str]:
+        return {"usage_point_id": pdl, "usage_point_status": "com", "meter_type": "AMM"}
+
+    def _contracts(self, pdl: str) -> dict[str, Any]:
+        contracts = {
+            "segment": "C5",
+            "subscribed_power": self.subscribed_power,
+            "last_activation_date": _offset_date(self.activation),
+            "distribution_tariff": "BTINFMU4" if self.offpeak else "BTINFCU4",
+            "offpeak_hours": self.offpeak,
+            "contract_status": "SERVC",
+            "contract_type": "Contrat GRD-F",
+            "last_distribution_tariff_change_date": _offset_date(date(2019, 9, 1)),
+        }
+        if self.offpeak is None:
+            del contracts["offpeak_hours"]
+        return {
+            "customer": {
+                "customer_id": "1358019319",
+                "usage_points": [
+                    {"usage_point": self._usage_point(pdl), "contracts": contracts}
+                ],
+            }
+        }
+
+    def _addresses(self, pdl: str) -> dict[str, Any]:
+        addresses = {
+            "street": "12 rue des Lilas",
+            "postal_code": "69003",
+            "insee_code": "69383",
+            "city": "Lyon",
+            "country": "France",
+            "geo_points": {
+                "latitude": "45.7597",
+                "longitude": "4.8422",
+                "altitude": "173",
+            },
+        }
+        usage_point = {**self._usage_point(pdl), "usage_point_addresses": addresses}
+        return {
+            "customer": {
+                "customer_id": "1358019319",
+                "usage_points": [{"usage_point": usage_point}],
+            }
+        }
