@@ -33,7 +33,10 @@ from .linky.history import (
 from .linky.models import PARIS, Contract, Direction, MeasureType
 from .linky.planner import Request, Resource, plan
 from .linky.summary import Summary, build_summary
+from .influxdb import InfluxDBExporter
+from .mqtt_mirror import MqttMirror
 from .options import EnedisOptions
+from .statistics import StatisticsImporter
 from .store import HistoryStore
 
 type EnedisConfigEntry = ConfigEntry[EnedisRuntimeData]
@@ -95,6 +98,9 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         self.store = store
         self.history = History()
         self._error_logged = False
+        self.statistics = StatisticsImporter(hass, self.pdl)
+        self.mqtt_mirror = MqttMirror(hass, self.pdl)
+        self.influxdb = InfluxDBExporter(hass, self.pdl)
 
     async def _async_setup(self) -> None:
         """Load the stored history, seeded with the contract read by the config flow."""
@@ -124,7 +130,16 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         elif not error and self._error_logged:
             LOGGER.info("Linky %s: the gateway answers again", self.pdl[-4:])
             self._error_logged = False
-        return self.build_data()
+        data = self.build_data()
+        await self._async_outputs(data)
+        return data
+
+    async def _async_outputs(self, data: EnedisData) -> None:
+        """Feed the Energy dashboard and the exporters; none of them calls the gateway."""
+        await self.statistics.async_update(self.history, self.options)
+        await self.mqtt_mirror.async_publish(self.history, self.options, data)
+        if await self.influxdb.async_export(self.history, self.options):
+            self.store.schedule_save(self.history)
 
     async def _async_fetch(self) -> str:
         """Make the planned calls; return the text of the error that stopped them, or ""."""
@@ -253,7 +268,9 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         """Take new options into account without any call."""
         self.options = EnedisOptions.from_entry_options(self.config_entry.options)
         self.update_interval = timedelta(seconds=self.options.cycle)
-        self.async_set_updated_data(self.build_data())
+        data = self.build_data()
+        self.async_set_updated_data(data)
+        await self._async_outputs(data)
 
     async def async_refresh_resource(self, resource: Resource) -> None:
         """Fetch the contract or the addresses again, one call, within the budget."""
