@@ -12,7 +12,9 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_CONTRACT, CONF_PDL, DOMAIN, LOGGER, VERSION
+from . import issues
+from .const import CONF_CONTRACT, CONF_GATEWAY, CONF_PDL, DOMAIN, LOGGER, VERSION
+from .influxdb import InfluxDBExporter
 from .linky.card import card_attributes
 from .linky.client import EnedisClient
 from .linky.exceptions import (
@@ -30,16 +32,17 @@ from .linky.history import (
     measure_direction,
     paris_day,
 )
-from .linky.models import PARIS, Contract, Direction, MeasureType
+from .linky.models import PARIS, Contract, Direction, Gateway, MeasureType
 from .linky.planner import Request, Resource, plan
 from .linky.summary import Summary, build_summary
-from .influxdb import InfluxDBExporter
 from .mqtt_mirror import MqttMirror
 from .options import EnedisOptions
 from .statistics import StatisticsImporter
 from .store import HistoryStore
 
 type EnedisConfigEntry = ConfigEntry[EnedisRuntimeData]
+
+AUTH_RETRY = timedelta(hours=6)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -98,13 +101,16 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         self.store = store
         self.history = History()
         self._error_logged = False
+        self._auth_retry_at: datetime | None = None
         self.statistics = StatisticsImporter(hass, self.pdl)
         self.mqtt_mirror = MqttMirror(hass, self.pdl)
         self.influxdb = InfluxDBExporter(hass, self.pdl)
 
     async def _async_setup(self) -> None:
         """Load the stored history, seeded with the contract read by the config flow."""
-        self.history = await self.store.async_load_history()
+        self.history, aside = await self.store.async_load_history()
+        if aside is not None:
+            issues.storage_unreadable(self.hass, self.pdl, aside)
         seed = self.config_entry.data.get(CONF_CONTRACT)
         if self.history.contract is None and seed:
             self.history.contract = decode_history({"contract": seed}).contract
@@ -113,6 +119,9 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         """Spend the calls the planner asks for, then rebuild the summaries."""
         error = await self._async_fetch()
         self.history.last_error = error
+        quota_until = self.history.quota_until
+        if quota_until is None or dt_util.utcnow() >= quota_until:
+            issues.clear(self.hass, self.pdl, "quota_reached")
         self.store.schedule_save(self.history)
         if error and not self._has_data():
             raise UpdateFailed(
@@ -144,6 +153,8 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
     async def _async_fetch(self) -> str:
         """Make the planned calls; return the text of the error that stopped them, or ""."""
         now = dt_util.utcnow()
+        if self._auth_retry_at and now < self._auth_retry_at:
+            return self.history.last_error
         budget = self.options.max_calls - self.history.calls_on(paris_day(now))
         requests = plan(
             self.history,
@@ -155,13 +166,25 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         for request in requests:
             try:
                 await self._async_call(request)
+                issues.clear(self.hass, self.pdl, "consent_expired")
+                self._auth_retry_at = None
             except AuthError as err:
                 await self.store.async_save_history(self.history)
-                raise ConfigEntryAuthFailed(
-                    translation_domain=DOMAIN, translation_key="invalid_auth"
-                ) from err
+                issues.consent_expired(
+                    self.hass, self.pdl, Gateway(self.config_entry.data[CONF_GATEWAY])
+                )
+                if not self._has_data():
+                    raise ConfigEntryAuthFailed(
+                        translation_domain=DOMAIN, translation_key="invalid_auth"
+                    ) from err
+                # Keep the entities on their stored values while the user renews
+                # the consent, and don't spend the budget on a refused token.
+                self.config_entry.async_start_reauth(self.hass)
+                self._auth_retry_at = dt_util.utcnow() + AUTH_RETRY
+                return str(err) or "invalid token"
             except QuotaError as err:
                 self.history.quota_until = next_local_day(dt_util.utcnow())
+                issues.quota_reached(self.hass, self.pdl, self.history.quota_until)
                 return str(err) or "quota reached"
             except GatewayError as err:
                 return str(err) or "gateway error"

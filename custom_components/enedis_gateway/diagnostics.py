@@ -1,0 +1,101 @@
+"""Diagnostics: options, history coverage, budget and errors, with every secret redacted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_ACCESS_TOKEN
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_CONTRACT, CONF_INFLUXDB_TOKEN, CONF_PDL
+from .coordinator import EnedisConfigEntry
+from .linky.history import History, SeriesHistory
+from .linky.models import MeasureType
+
+TO_REDACT = {
+    CONF_ACCESS_TOKEN,
+    CONF_INFLUXDB_TOKEN,
+    CONF_PDL,
+    "title",
+    "usage_point_id",
+    "usage_point_addresses",
+    "street",
+    "postal_code",
+    "city",
+    "insee_code",
+    "geo_points",
+    "customer_id",
+}
+
+
+def _coverage(series: SeriesHistory) -> dict[str, Any]:
+    """Describe which days a direction holds."""
+
+    def span(days: list[Any]) -> dict[str, Any]:
+        return {
+            "days": len(days),
+            "oldest": min(days).isoformat() if days else None,
+            "newest": max(days).isoformat() if days else None,
+        }
+
+    complete = [day for day, curve in series.curve.items() if curve.is_complete()]
+    return {
+        "daily": span(list(series.daily)),
+        "load_curve_complete": span(complete),
+        "load_curve_partial_days": len(series.curve) - len(complete),
+        "max_power": span(list(series.max_power)),
+    }
+
+
+def _fetch_state(history: History) -> dict[str, Any]:
+    """Describe the budget, the blacklist and the retries."""
+    return {
+        "calls_day": history.calls_day.isoformat() if history.calls_day else None,
+        "calls_count": history.calls_count,
+        "quota_until": history.quota_until.isoformat() if history.quota_until else None,
+        "last_call": history.last_call.isoformat() if history.last_call else None,
+        "last_error": history.last_error,
+        "blacklist": {
+            kind.value: sorted(day.isoformat() for day in days)
+            for kind, days in history.blacklist.items()
+        },
+        "attempts": {
+            kind.value: {
+                day.isoformat(): attempt.count for day, attempt in sorted(days.items())
+            }
+            for kind, days in history.attempts.items()
+            if days
+        },
+        "history_floor": {
+            kind.value: day.isoformat() for kind, day in history.floor.items()
+        },
+    }
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: EnedisConfigEntry
+) -> dict[str, Any]:
+    """Return the diagnostics of a config entry."""
+    coordinator = entry.runtime_data.coordinator
+    history = coordinator.history
+    contract = history.contract
+    data = {key: value for key, value in entry.data.items() if key != CONF_CONTRACT}
+    return {
+        "entry": async_redact_data(
+            {"title": entry.title, "data": data, "options": dict(entry.options)},
+            TO_REDACT,
+        ),
+        "enabled_types": [
+            MeasureType(kind).value for kind in coordinator.options.kinds
+        ],
+        "max_calls_per_day": coordinator.options.max_calls,
+        "contract": async_redact_data(dict(contract.raw), TO_REDACT)
+        if contract
+        else None,
+        "addresses_stored": history.addresses is not None,
+        "consumption": _coverage(history.consumption),
+        "production": _coverage(history.production),
+        "fetch": _fetch_state(history),
+        "last_update_success": coordinator.last_update_success,
+    }
