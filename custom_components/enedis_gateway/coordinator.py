@@ -210,8 +210,21 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         except EndOfHistoryError:
             history.floor[kind] = max(request.end, history.floor.get(kind, request.end))
         except NoDataError:
-            pass
+            self._check_load_curve_activation(kind, request)
+        else:
+            if kind.is_load_curve:
+                issues.clear(self.hass, self.pdl, "load_curve_not_activated")
         history.record_failure(kind, request.days, dt_util.utcnow())
+
+    def _check_load_curve_activation(self, kind: MeasureType, request: Request) -> None:
+        """Say so when the load curve is empty where the daily data is not."""
+        series = self.history.series(measure_direction(kind))
+        if (
+            kind.is_load_curve
+            and not any(curve.is_complete() for curve in series.curve.values())
+            and all(day in series.daily for day in request.days)
+        ):
+            issues.load_curve_not_activated(self.hass, self.pdl)
 
     async def _async_fetch_window(
         self, kind: MeasureType, start: date, end: date

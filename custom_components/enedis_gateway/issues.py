@@ -1,4 +1,4 @@
-"""Repair issues: quota reached, consent expired, unreadable storage."""
+"""Repair issues: quota, consent, load curve not activated, unreadable storage."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
 from .linky.models import DEFAULT_URLS, PARIS, Gateway
+
+ENEDIS_ACCOUNT_URL = "https://mon-compte-client.enedis.fr"
 
 
 def _issue_id(kind: str, pdl: str) -> str:
@@ -57,6 +59,20 @@ def storage_unreadable(hass: HomeAssistant, pdl: str, path: str) -> None:
         severity=ir.IssueSeverity.WARNING,
         translation_key="storage_unreadable",
         translation_placeholders={"pdl": pdl, "path": path},
+    )
+
+
+def load_curve_not_activated(hass: HomeAssistant, pdl: str) -> None:
+    """Say that the half-hourly collection must be activated on the Enedis account."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id("load_curve_not_activated", pdl),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        learn_more_url=ENEDIS_ACCOUNT_URL,
+        translation_key="load_curve_not_activated",
+        translation_placeholders={"pdl": pdl, "url": ENEDIS_ACCOUNT_URL},
     )
 
 

@@ -1,0 +1,138 @@
+"""The fault matrix: whatever the gateway does, nothing is lost, leaked or over-spent."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+import logging
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+import pytest
+
+from custom_components.enedis_gateway.const import DOMAIN
+from custom_components.enedis_gateway.diagnostics import (
+    async_get_config_entry_diagnostics,
+)
+from simulator import Fault
+from simulator.testing import start_simulator
+
+from .conftest import PDL, TOKEN, Gateway, make_entry
+from .test_coordinator import PARIS, advance, paris, setup
+
+CARD = f"sensor.enedisgateway_{PDL}"
+COMPLETENESS = f"sensor.linky_{PDL}_history_completeness"
+AUTH_FAULTS = {Fault.UNAUTHORIZED, Fault.CONSENT_EXPIRED}
+QUOTA_FAULTS = {Fault.QUOTA, "ban"}
+# A client timeout cannot elapse under a frozen clock; the client's own tests
+# (tests/test_client.py) cover it with a short timeout against the simulator.
+FAULTS = [fault for fault in Fault if fault is not Fault.TIMEOUT] + [
+    "ban",
+    "connection_refused",
+]
+
+pytestmark = pytest.mark.usefixtures(
+    "recorder_mock", "enable_custom_integrations", "paris"
+)
+
+
+def readings(hass_storage: dict[str, Any], entry_id: str) -> dict[str, Any]:
+    """Return a copy of the stored readings."""
+    data = hass_storage[f"{DOMAIN}.{entry_id}"]["data"]["consumption"]
+    return {key: dict(value) for key, value in data.items()}
+
+
+def contains(after: dict[str, Any], before: dict[str, Any]) -> bool:
+    """Return True when every reading stored before is still there, unchanged."""
+    return all(
+        after[kind].get(day) == value
+        for kind, days in before.items()
+        for day, value in days.items()
+    )
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("protocol", ["myelectricaldata", "enedis_gateway"])
+async def test_fault_matrix(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    protocol: str,
+    fault: str,
+) -> None:
+    """A fault for a day in the middle of the backfill, then recovery."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.enedis_gateway")
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    entry = make_entry(gateway, protocol=protocol, options={"max_calls_per_day": 45})
+    await setup(hass, entry)
+    before = readings(hass_storage, entry.entry_id)
+    card = hass.states.get(CARD)
+    assert card.state not in ("unknown", "unavailable")
+
+    if fault == "ban":
+        # The next day's third call is refused and the token banned for 24 h.
+        gateway.sim.daily_limit = 2
+    elif fault == "connection_refused":
+        port = gateway.running.port
+        await gateway.running.close()
+    else:
+        gateway.sim.inject(Fault(fault), count=None)
+    await advance(hass, freezer, 24)
+
+    # Entities stay on their last good values; nothing stored is lost or altered.
+    during = hass.states.get(CARD)
+    if fault == Fault.NO_LOAD_CURVE:
+        # The daily data still flows: the new day shows, its HP/HC split estimated.
+        assert during.attributes["yesterdayDate"] == "2026-11-20"
+        assert during.attributes["daily"][1:] == card.attributes["daily"][:-1]
+    else:
+        assert during.state == card.state
+        assert during.attributes["daily"] == card.attributes["daily"]
+    assert contains(readings(hass_storage, entry.entry_id), before)
+    issues = ir.async_get(hass)
+    assert (issues.async_get_issue(DOMAIN, f"consent_expired_{PDL}") is not None) is (
+        fault in AUTH_FAULTS
+    )
+    assert (issues.async_get_issue(DOMAIN, f"quota_reached_{PDL}") is not None) is (
+        fault in QUOTA_FAULTS
+    )
+    reauth = [
+        flow
+        for flow in hass.config_entries.flow.async_progress()
+        if flow["context"]["source"] == "reauth"
+    ]
+    assert bool(reauth) is (fault in AUTH_FAULTS)
+
+    gateway.sim.clear_faults()
+    gateway.sim.daily_limit = 50
+    if fault == "ban":
+        gateway.sim.reset_quota()
+    if fault == "connection_refused":
+        gateway.running = await start_simulator(gateway.sim, port=port)
+    await advance(hass, freezer, 72)
+
+    # Recovered: complete, issues gone, the budget held every day.
+    assert hass.states.get(COMPLETENESS).state == "100.0"
+    assert hass.states.get(CARD).attributes["errorLastCall"] == ""
+    assert issues.async_get_issue(DOMAIN, f"consent_expired_{PDL}") is None
+    assert issues.async_get_issue(DOMAIN, f"quota_reached_{PDL}") is None
+    per_day = Counter(call.at.astimezone(PARIS).date() for call in gateway.sim.calls)
+    assert max(per_day.values()) <= 45
+    # No day was fetched twice with success.
+    fetched: Counter[tuple[str, date]] = Counter()
+    for call in gateway.sim.calls:
+        if call.status == "ok" and call.start is not None:
+            for n in range((call.end - call.start).days):
+                fetched[(call.type, call.start + timedelta(days=n))] += 1
+    assert max(fetched.values()) == 1
+    assert contains(readings(hass_storage, entry.entry_id), before)
+
+    # The token appears in no log record, diagnostics or repair text.
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    texts = [caplog.text, repr(diagnostics)]
+    texts += [repr(issue.translation_placeholders) for issue in issues.issues.values()]
+    assert all(TOKEN not in text for text in texts)
