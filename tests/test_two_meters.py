@@ -1,0 +1,60 @@
+"""Two PDLs on one Home Assistant: independent histories, budgets and faults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+import pytest
+
+from custom_components.enedis_gateway.const import DOMAIN
+from simulator import Fault, Household, Simulator
+from simulator.testing import start_simulator
+
+from .conftest import PDL, TOKEN, Gateway, make_entry
+from .test_coordinator import advance, paris, setup
+
+OTHER_PDL = "98765432109876"
+
+pytestmark = pytest.mark.usefixtures(
+    "recorder_mock", "enable_custom_integrations", "paris"
+)
+
+
+async def test_two_meters_are_independent(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A fault on one meter's gateway leaves the other one's data and budget alone."""
+    other_sim = Simulator(Household(seed=7), token=TOKEN, pdls=(OTHER_PDL,))
+    other = Gateway(sim=other_sim, running=await start_simulator(other_sim))
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    first = make_entry(gateway, options={"max_calls_per_day": 20})
+    second = make_entry(other, pdl=OTHER_PDL, options={"max_calls_per_day": 10})
+    await setup(hass, first)
+    await setup(hass, second)
+    assert len(gateway.sim.calls) == 20
+    assert len(other_sim.calls) == 10
+
+    other_sim.inject(Fault.SERVER_ERROR, count=None)
+    await advance(hass, freezer, 24)
+    first_card = hass.states.get(f"sensor.enedisgateway_{PDL}").attributes
+    second_card = hass.states.get(f"sensor.enedisgateway_{OTHER_PDL}").attributes
+    assert first_card["errorLastCall"] == ""
+    assert second_card["errorLastCall"] != ""
+    assert (
+        first_card["daily"][0]
+        == gateway.sim.household.daily_wh(paris("2026-11-20 00:00:00").date()) / 1000
+    )
+    assert second_card["daily"] != first_card["daily"]
+    assert len(gateway.sim.calls) == 40
+    first_data = hass_storage[f"{DOMAIN}.{first.entry_id}"]["data"]
+    second_data = hass_storage[f"{DOMAIN}.{second.entry_id}"]["data"]
+    assert first_data["calls_count"] == 20
+    assert len(first_data["consumption"]["curve"]) > len(
+        second_data["consumption"]["curve"]
+    )
+    await other.running.close()
