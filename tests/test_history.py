@@ -1,0 +1,174 @@
+"""The stored history: merging, failures, blacklist, compact encoding."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+import json
+
+from hypothesis import given, settings, strategies as st
+import orjson
+import pytest
+
+from custom_components.enedis_gateway.linky.history import (
+    BLACKLIST_AFTER,
+    History,
+    day_minutes,
+    decode_history,
+    encode_history,
+)
+from custom_components.enedis_gateway.linky.models import (
+    PARIS,
+    Contract,
+    DailyReading,
+    LoadCurvePoint,
+    MaxPowerReading,
+    MeasureType,
+)
+from simulator import Household
+
+CURVE = MeasureType.CONSUMPTION_LOAD_CURVE
+DAILY = MeasureType.DAILY_CONSUMPTION
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def points(household: Household, day: date) -> list[LoadCurvePoint]:
+    """Return the simulator's load curve of a day as client points."""
+    return [
+        LoadCurvePoint(start=start, minutes=minutes, watts=watts)
+        for start, minutes, watts in household.curve(day)
+    ]
+
+
+def full_history(household: Household, today: date) -> History:
+    """Return a history holding 3 years of daily data and 2 years of load curve."""
+    history = History(contract=Contract(offpeak_hours="HC (22H00-6H00)"))
+    history.merge_daily(
+        DAILY,
+        [
+            DailyReading(
+                day=today - timedelta(days=n),
+                wh=household.daily_wh(today - timedelta(days=n)),
+            )
+            for n in range(1, 1096)
+        ],
+    )
+    for n in range(1, 731):
+        history.merge_curve(CURVE, points(household, today - timedelta(days=n)))
+    history.merge_max_power(
+        MaxPowerReading(day=day, va=va, at=at)
+        for n in range(1, 1096)
+        for day in [today - timedelta(days=n)]
+        for va, at in [household.max_power(day)]
+    )
+    return history
+
+
+@pytest.mark.parametrize(
+    ("day", "size"),
+    [(date(2026, 3, 29), 46), (date(2026, 10, 25), 50), (date(2026, 6, 1), 48)],
+)
+def test_merge_curve_dst_days(day: date, size: int) -> None:
+    """Each Paris day holds its 46, 48 or 50 half-hours, complete and in order."""
+    household = Household(seed=3)
+    history = History()
+    assert history.merge_curve(CURVE, points(household, day)) == size
+    curve = history.consumption.curve[day]
+    assert len(curve.watts) == size == day_minutes(day) // 30
+    assert curve.is_complete()
+    assert history.has(CURVE, day)
+    assert [point.start for point in curve.points(day)] == [
+        start for start, _, _ in household.curve(day)
+    ]
+    assert curve.wh() == household.daily_wh(day)
+    # Merging the same points again changes nothing.
+    assert history.merge_curve(CURVE, points(household, day)) == 0
+
+
+def test_partial_day_is_missing_until_complete() -> None:
+    """A day with a gap is stored but still missing for the planner."""
+    household = Household(seed=3)
+    day = date(2026, 6, 1)
+    history = History()
+    history.merge_curve(CURVE, points(household, day)[:-1])
+    assert not history.has(CURVE, day)
+    history.merge_curve(CURVE, points(household, day)[-1:])
+    assert history.has(CURVE, day)
+
+
+def test_failures_blacklist_after_seven_attempts() -> None:
+    """A past day is given up after 7 failed attempts; stored days are never counted."""
+    history = History()
+    hole, stored = date(2026, 11, 10), date(2026, 11, 11)
+    history.merge_daily(DAILY, [DailyReading(day=stored, wh=1000)])
+    for n in range(BLACKLIST_AFTER):
+        assert not history.is_blacklisted(DAILY, hole)
+        history.record_failure(DAILY, [hole, stored], NOW + timedelta(days=n))
+    assert history.is_blacklisted(DAILY, hole)
+    assert history.attempts[DAILY][hole].count == BLACKLIST_AFTER
+    assert stored not in history.attempts[DAILY]
+    assert history.clear_blacklist() == 1
+    assert not history.is_blacklisted(DAILY, hole)
+    assert history.attempts == {}
+
+
+def test_today_is_never_blacklisted() -> None:
+    """The current Paris day is not a past day: no blacklist however many attempts."""
+    history = History()
+    today = NOW.astimezone(PARIS).date()
+    for _ in range(10):
+        history.record_failure(DAILY, [today], NOW)
+    assert not history.is_blacklisted(DAILY, today)
+
+
+def test_calls_counted_per_paris_day() -> None:
+    """The counter restarts at Paris midnight, not UTC midnight."""
+    history = History()
+    history.count_call(datetime(2026, 11, 27, 22, 0, tzinfo=UTC))  # 23:00 Paris
+    history.count_call(datetime(2026, 11, 27, 22, 30, tzinfo=UTC))  # 23:30 Paris
+    assert history.calls_on(date(2026, 11, 27)) == 2
+    history.count_call(datetime(2026, 11, 27, 23, 30, tzinfo=UTC))  # 00:30 Paris
+    assert history.calls_on(date(2026, 11, 28)) == 1
+
+
+def test_full_history_round_trip_and_size() -> None:
+    """Three years of daily data and two of load curve: exact round trip, well under 1 MB."""
+    history = full_history(Household(seed=1), date(2026, 11, 28))
+    history.record_failure(DAILY, [date(2024, 1, 1)], NOW)
+    history.blacklist[CURVE] = {date(2025, 5, 5)}
+    history.floor[CURVE] = date(2024, 12, 1)
+    history.count_call(NOW)
+    history.quota_until = NOW + timedelta(hours=3)
+    encoded = encode_history(history)
+    # Home Assistant's Store writes its files with orjson, indented by 2.
+    written = orjson.dumps(
+        {"version": 1, "minor_version": 1, "key": "enedis_gateway.x", "data": encoded},
+        option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS,
+    )
+    assert len(written) < 300_000
+    decoded = decode_history(orjson.loads(written)["data"])
+    assert encode_history(decoded) == encoded
+    assert decoded.consumption.daily == history.consumption.daily
+    assert decoded.consumption.max_power == history.consumption.max_power
+    assert all(
+        decoded.consumption.curve[day].watts == curve.watts
+        for day, curve in history.consumption.curve.items()
+    )
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 12, 31)),
+            st.integers(min_value=0, max_value=100_000),
+        ),
+        max_size=40,
+    )
+)
+def test_daily_round_trip_property(readings: list[tuple[date, int]]) -> None:
+    """Whatever daily readings are merged, encoding then decoding gives them back."""
+    history = History()
+    history.merge_daily(DAILY, [DailyReading(day=day, wh=wh) for day, wh in readings])
+    assert decode_history(
+        json.loads(json.dumps(encode_history(history)))
+    ).consumption.daily == (dict(readings))
