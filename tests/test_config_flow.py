@@ -85,6 +85,9 @@ async def test_full_flow(hass: HomeAssistant, gateway: Gateway, protocol: str) -
     assert options[CONF_PRICE_BASE] == 0.2516
     assert options[CONF_PRICE_HC] == 0.2068
     assert options[CONF_MAX_CALLS] == 15
+    # The entry is set up with the contract the flow read: no second contracts call.
+    await hass.async_block_till_done()
+    assert hass.states.get(f"sensor.enedisgateway_{PDL}") is not None
     contract_calls = [call for call in gateway.sim.calls if call.type == "contracts"]
     assert len(contract_calls) == 1
 

@@ -118,22 +118,29 @@ async def test_cold_start_backfill(
     assert data["blacklist"] == {}
 
 
+@pytest.mark.parametrize("hours", [0, 15, 39, 24 * 9])
 async def test_restart_makes_no_call(
     hass: HomeAssistant,
     gateway: Gateway,
     freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    hours: int,
 ) -> None:
-    """A restart in the middle of the backfill reloads the history without any call."""
+    """A restart at any point of the backfill keeps everything and calls nothing."""
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    entry = make_entry(gateway, options={"max_calls_per_day": 5})
+    entry = make_entry(gateway)
     await setup(hass, entry)
+    await advance(hass, freezer, hours)
     card = hass.states.get(CARD).attributes
-    assert len(gateway.sim.calls) == 5
+    before = stored(hass_storage, entry)
+    calls = len(gateway.sim.calls)
     assert await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
-    assert len(gateway.sim.calls) == 5
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(gateway.sim.calls) == calls
     assert hass.states.get(CARD).attributes["daily"] == card["daily"]
-    assert hass.states.get(CALLS).state == "5"
+    after = stored(hass_storage, entry)
+    assert after["consumption"] == before["consumption"]
+    assert after["calls_count"] == before["calls_count"]
 
 
 async def test_steady_state_late_publication(

@@ -115,6 +115,11 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         if self.history.contract is None and seed:
             self.history.contract = decode_history({"contract": seed}).contract
 
+    async def async_shutdown(self) -> None:
+        """Write the history now: a pending delayed save would be lost on unload."""
+        await super().async_shutdown()
+        await self.store.async_save_history(self.history)
+
     async def _async_update_data(self) -> EnedisData:
         """Spend the calls the planner asks for, then rebuild the summaries."""
         error = await self._async_fetch()
