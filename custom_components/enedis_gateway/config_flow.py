@@ -7,7 +7,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -31,7 +31,16 @@ from .const import (
     CONF_CONTRACT,
     CONF_CYCLE,
     CONF_GATEWAY,
+    CONF_INFLUXDB,
+    CONF_INFLUXDB_BUCKET,
+    CONF_INFLUXDB_ORG,
+    CONF_INFLUXDB_TOKEN,
+    CONF_INFLUXDB_URL,
     CONF_MAX_CALLS,
+    CONF_MQTT_MIRROR,
+    CONF_MQTT_PREFIX,
+    CONF_MQTT_QOS,
+    CONF_MQTT_RETAIN,
     CONF_OFFPEAK_HOURS,
     CONF_PDL,
     CONF_PLAN,
@@ -51,6 +60,12 @@ from .const import (
     VERSION,
 )
 from .coordinator import EnedisConfigEntry
+from .influxdb import (
+    ERROR_CANNOT_CONNECT,
+    ERROR_INVALID_AUTH,
+    ERROR_NOT_FOUND,
+    async_validate_influxdb,
+)
 from .linky.client import EnedisClient
 from .linky.exceptions import AuthError, EnedisError, InvalidPdlError, QuotaError
 from .linky.history import History, encode_history
@@ -67,6 +82,14 @@ TOGGLE_KEYS = (
     CONF_ADDRESSES,
 )
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+INFLUXDB_TEXT_KEYS = (CONF_INFLUXDB_URL, CONF_INFLUXDB_ORG, CONF_INFLUXDB_BUCKET)
+INFLUXDB_SETTINGS = (*INFLUXDB_TEXT_KEYS, CONF_INFLUXDB_TOKEN)
+INFLUXDB_ERROR_FIELDS = {
+    ERROR_CANNOT_CONNECT: CONF_INFLUXDB_URL,
+    ERROR_INVALID_AUTH: CONF_INFLUXDB_TOKEN,
+    ERROR_NOT_FOUND: CONF_INFLUXDB_BUCKET,
+}
+ERROR_INVALID_PREFIX = "invalid_mqtt_prefix"
 
 
 class PriceSelector(NumberSelector):
@@ -123,6 +146,78 @@ def _validate_prices(
         errors[CONF_OFFPEAK_HOURS] = "invalid_offpeak_hours"
     cleaned[CONF_OFFPEAK_HOURS] = offpeak
     return cleaned
+
+
+async def _async_validate_exporters(
+    hass: HomeAssistant,
+    user_input: Mapping[str, Any],
+    current: Mapping[str, Any],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    """Return the MQTT and InfluxDB options, checking InfluxDB with one real write when on."""
+    prefix = str(user_input[CONF_MQTT_PREFIX]).strip().strip("/")
+    if not prefix or any(char in prefix for char in "+#\0"):
+        errors[CONF_MQTT_PREFIX] = ERROR_INVALID_PREFIX
+    cleaned: dict[str, Any] = {
+        CONF_MQTT_PREFIX: prefix,
+        **{key: str(user_input.get(key, "")).strip() for key in INFLUXDB_TEXT_KEYS},
+        # The stored token is never sent to the browser: an empty field keeps it.
+        CONF_INFLUXDB_TOKEN: user_input.get(CONF_INFLUXDB_TOKEN)
+        or current[CONF_INFLUXDB_TOKEN],
+    }
+    changed = any(cleaned[key] != current[key] for key in INFLUXDB_SETTINGS)
+    # One real write when the export is turned on or its settings change, not on
+    # every save: a passing InfluxDB outage must not lock the other options.
+    if user_input[CONF_INFLUXDB] and (changed or not current[CONF_INFLUXDB]):
+        error = await async_validate_influxdb(
+            hass,
+            cleaned[CONF_INFLUXDB_URL],
+            cleaned[CONF_INFLUXDB_TOKEN],
+            cleaned[CONF_INFLUXDB_ORG],
+            cleaned[CONF_INFLUXDB_BUCKET],
+        )
+        if error is not None:
+            errors[INFLUXDB_ERROR_FIELDS[error]] = error
+    return cleaned
+
+
+def _exporters_schema(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+    """Return the MQTT mirror and InfluxDB fields of the options form."""
+    return {
+        vol.Required(CONF_MQTT_MIRROR, default=defaults[CONF_MQTT_MIRROR]): (
+            BooleanSelector()
+        ),
+        vol.Required(CONF_MQTT_PREFIX, default=defaults[CONF_MQTT_PREFIX]): (
+            TextSelector()
+        ),
+        vol.Required(CONF_MQTT_RETAIN, default=defaults[CONF_MQTT_RETAIN]): (
+            BooleanSelector()
+        ),
+        vol.Required(CONF_MQTT_QOS, default=defaults[CONF_MQTT_QOS]): vol.All(
+            NumberSelector(
+                NumberSelectorConfig(
+                    min=0, max=2, step=1, mode=NumberSelectorMode.SLIDER
+                )
+            ),
+            vol.Coerce(int),
+        ),
+        vol.Required(CONF_INFLUXDB, default=defaults[CONF_INFLUXDB]): (
+            BooleanSelector()
+        ),
+        vol.Optional(
+            CONF_INFLUXDB_URL,
+            description={"suggested_value": defaults[CONF_INFLUXDB_URL]},
+        ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL)),
+        vol.Optional(CONF_INFLUXDB_TOKEN): PASSWORD,
+        vol.Optional(
+            CONF_INFLUXDB_ORG,
+            description={"suggested_value": defaults[CONF_INFLUXDB_ORG]},
+        ): TextSelector(),
+        vol.Optional(
+            CONF_INFLUXDB_BUCKET,
+            description={"suggested_value": defaults[CONF_INFLUXDB_BUCKET]},
+        ): TextSelector(),
+    }
 
 
 def _prices_schema(defaults: Mapping[str, Any]) -> vol.Schema:
@@ -332,38 +427,47 @@ class EnedisOptionsFlow(OptionsFlow):
         current = {**DEFAULT_OPTIONS, **self.config_entry.options}
         if user_input is not None:
             options = _validate_prices(user_input, errors)
+            options.update(
+                await _async_validate_exporters(self.hass, user_input, current, errors)
+            )
             if not errors:
                 return self.async_create_entry(data={**current, **options})
-        schema = _prices_schema(current).extend(
-            {
-                **{
-                    vol.Required(key, default=current[key]): BooleanSelector()
-                    for key in TOGGLE_KEYS
-                },
-                vol.Required(CONF_CYCLE, default=current[CONF_CYCLE]): vol.All(
-                    NumberSelector(
-                        NumberSelectorConfig(
-                            min=MIN_CYCLE,
-                            max=86400,
-                            step=60,
-                            mode=NumberSelectorMode.BOX,
-                            unit_of_measurement="s",
-                        )
+        schema = (
+            _prices_schema(current)
+            .extend(
+                {
+                    **{
+                        vol.Required(key, default=current[key]): BooleanSelector()
+                        for key in TOGGLE_KEYS
+                    },
+                    vol.Required(CONF_CYCLE, default=current[CONF_CYCLE]): vol.All(
+                        NumberSelector(
+                            NumberSelectorConfig(
+                                min=MIN_CYCLE,
+                                max=86400,
+                                step=60,
+                                mode=NumberSelectorMode.BOX,
+                                unit_of_measurement="s",
+                            )
+                        ),
+                        vol.Coerce(int),
                     ),
-                    vol.Coerce(int),
-                ),
-                vol.Required(CONF_MAX_CALLS, default=current[CONF_MAX_CALLS]): vol.All(
-                    NumberSelector(
-                        NumberSelectorConfig(
-                            min=1,
-                            max=MAX_CALLS_CEILING,
-                            step=1,
-                            mode=NumberSelectorMode.BOX,
-                        )
+                    vol.Required(
+                        CONF_MAX_CALLS, default=current[CONF_MAX_CALLS]
+                    ): vol.All(
+                        NumberSelector(
+                            NumberSelectorConfig(
+                                min=1,
+                                max=MAX_CALLS_CEILING,
+                                step=1,
+                                mode=NumberSelectorMode.BOX,
+                            )
+                        ),
+                        vol.Coerce(int),
                     ),
-                    vol.Coerce(int),
-                ),
-            }
+                }
+            )
+            .extend(_exporters_schema(current))
         )
         return self.async_show_form(
             step_id="init",
