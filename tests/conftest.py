@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+import logging
 
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant
@@ -15,6 +16,10 @@ import custom_components.enedis_gateway  # noqa: F401
 from custom_components.enedis_gateway.const import CONF_GATEWAY, CONF_PDL, DOMAIN
 from simulator import Household, Simulator
 from simulator.testing import RunningSimulator, start_simulator
+
+# The test plugin logs every SQL statement of the recorder; statistics imports
+# write tens of thousands of rows, so keep that logger quiet.
+logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 PDL = "12345678901234"
 TOKEN = "SIM-TOKEN-0123456789"

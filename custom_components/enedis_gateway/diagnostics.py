@@ -97,5 +97,6 @@ async def async_get_config_entry_diagnostics(
         "consumption": _coverage(history.consumption),
         "production": _coverage(history.production),
         "fetch": _fetch_state(history),
+        "statistics_rows_queued": dict(coordinator.statistics.rows_queued),
         "last_update_success": coordinator.last_update_success,
     }

@@ -105,6 +105,8 @@ class History:
     last_call: datetime | None = None
     last_error: str = ""
     exported: dict[str, datetime] = field(default_factory=dict)
+    # Bumped by every merge that changes a reading; not stored.
+    revision: int = field(default=0, compare=False)
 
     def series(self, direction: Direction) -> SeriesHistory:
         """Return the readings of a direction."""
@@ -146,6 +148,7 @@ class History:
                 daily[reading.day] = reading.wh
                 changed += 1
             self._clear_attempts(kind, reading.day)
+        self.revision += changed
         return changed
 
     def merge_max_power(self, readings: Iterable[MaxPowerReading]) -> int:
@@ -157,6 +160,7 @@ class History:
                 stored[reading.day] = reading
                 changed += 1
             self._clear_attempts(MeasureType.DAILY_CONSUMPTION_MAX_POWER, reading.day)
+        self.revision += changed
         return changed
 
     def merge_curve(self, kind: MeasureType, points: Iterable[LoadCurvePoint]) -> int:
@@ -181,6 +185,7 @@ class History:
         for day in touched:
             if curves[day].is_complete():
                 self._clear_attempts(kind, day)
+        self.revision += changed
         return changed
 
     def record_failure(

@@ -162,7 +162,7 @@ def _cost(totals: PeriodTotals | None, prices: Prices, plan: Plan) -> float | No
     return sum(energy_costs(totals.hp_wh, totals.hc_wh, prices, plan))
 
 
-def _hc_fractions(ranges: Ranges, minutes: int) -> list[float]:
+def hc_fractions(ranges: Ranges, minutes: int) -> list[float]:
     """Return the off-peak share of each interval of a normal day, as split_wh computes it."""
     start = local_midnight(_REFERENCE_DAY)
     step = timedelta(minutes=minutes)
@@ -186,7 +186,7 @@ def _curve_split(
     if len(watts) * curve.minutes == _NORMAL_DAY_MINUTES:
         table = tables.get(curve.minutes)
         if table is None:
-            table = tables[curve.minutes] = _hc_fractions(ranges, curve.minutes)
+            table = tables[curve.minutes] = hc_fractions(ranges, curve.minutes)
         return sum(watts) * hours, sum(map(mul, watts, table)) * hours
     # DST days (23 h / 25 h) are rare: let split_wh place each interval on the wall clock.
     wh = hc_wh = 0.0

@@ -1,0 +1,286 @@
+"""Energy dashboard statistics on Home Assistant's real recorder, against the simulator."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder.statistics import statistics_during_period
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.recorder import get_instance
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+from custom_components.enedis_gateway.const import DEFAULT_OPTIONS
+from custom_components.enedis_gateway.coordinator import EnedisCoordinator
+from custom_components.enedis_gateway.linky.energy_stats import Series
+from simulator import Household
+
+from .conftest import PDL, Gateway, make_entry
+from .test_coordinator import advance, paris, setup
+from .test_sensor import PARIS
+
+PRICE_HP = float(DEFAULT_OPTIONS["price_hp"])  # type: ignore[arg-type]
+PRICE_HC = float(DEFAULT_OPTIONS["price_hc"])  # type: ignore[arg-type]
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+COMPLETENESS = f"sensor.linky_{PDL}_history_completeness"
+SERIES = (
+    Series.CONSUMPTION,
+    Series.CONSUMPTION_HP,
+    Series.CONSUMPTION_HC,
+    Series.CONSUMPTION_COST,
+)
+
+pytestmark = pytest.mark.usefixtures(
+    "recorder_mock", "enable_custom_integrations", "paris"
+)
+
+type Rows = dict[float, float]  # UTC start timestamp -> kWh (or €)
+
+
+def sid(series: Series) -> str:
+    """Return the statistic id of a series of the test PDL."""
+    return f"enedis_gateway:{PDL}_{series}"
+
+
+def coordinator(entry: MockConfigEntry) -> EnedisCoordinator:
+    """Return the coordinator of an entry."""
+    return entry.runtime_data.coordinator  # type: ignore[no-any-return]
+
+
+async def stored(
+    hass: HomeAssistant, period: str = "hour", types: set[str] | None = None
+) -> dict[Series, list[dict[str, Any]]]:
+    """Return every row of every series, as the recorder answers."""
+    await async_wait_recording_done(hass)
+    result = await get_instance(hass).async_add_executor_job(
+        statistics_during_period,
+        hass,
+        EPOCH,
+        None,
+        {sid(series) for series in Series},
+        period,
+        None,
+        types or {"state", "sum"},
+    )
+    return {series: result.get(sid(series), []) for series in Series}
+
+
+def hours(household: Household, day: date) -> dict[float, tuple[float, float]]:
+    """Return (kWh, off-peak kWh) of each UTC hour of a day, computed here."""
+    result: dict[float, tuple[float, float]] = {}
+    for start, minutes, watts in household.curve(day):
+        hour = start.replace(minute=0).timestamp()
+        kwh = watts * minutes / 60 / 1000
+        offpeak = kwh if not 6 <= start.astimezone(PARIS).hour < 22 else 0.0
+        total, hc = result.get(hour, (0.0, 0.0))
+        result[hour] = (total + kwh, hc + offpeak)
+    return result
+
+
+def midnight(day: date) -> float:
+    """Return the UTC timestamp of a Paris-local midnight."""
+    return datetime(day.year, day.month, day.day, tzinfo=PARIS).timestamp()
+
+
+def expected(
+    household: Household, daily_days: set[date], curve_days: set[date]
+) -> dict[Series, Rows]:
+    """Return every row each series should hold, from the simulator's raw data."""
+    rows: dict[Series, Rows] = {series: {} for series in SERIES}
+    for day in sorted(daily_days | curve_days):
+        if day not in curve_days:
+            rows[Series.CONSUMPTION][midnight(day)] = household.daily_wh(day) / 1000
+            continue
+        for start, (kwh, hc) in hours(household, day).items():
+            rows[Series.CONSUMPTION][start] = kwh
+            rows[Series.CONSUMPTION_HP][start] = kwh - hc
+            rows[Series.CONSUMPTION_HC][start] = hc
+            rows[Series.CONSUMPTION_COST][start] = (kwh - hc) * PRICE_HP + hc * PRICE_HC
+    return rows
+
+
+def check_series(rows: list[dict[str, Any]], want: Rows) -> None:
+    """Assert a series holds exactly the wanted rows, cumulative from its oldest row."""
+    assert [row["start"] for row in rows] == sorted(want)
+    running = 0.0
+    for row in rows:
+        running += want[row["start"]]
+        assert row["state"] == pytest.approx(want[row["start"]], abs=1e-6)
+        assert row["sum"] == pytest.approx(running, abs=1e-4)
+    # The recorder counts from 0 before the oldest row: no jump there.
+    assert rows[0]["sum"] == pytest.approx(rows[0]["state"], abs=1e-9)
+
+
+async def check_dashboard(
+    hass: HomeAssistant, want: dict[Series, Rows], series: tuple[Series, ...]
+) -> None:
+    """Assert the Energy dashboard's own queries give the true energy of each period."""
+    oldest = min(min(want[item]) for item in series)
+    start = datetime.fromtimestamp(oldest, UTC) - timedelta(days=10)
+    for period in ("hour", "day"):
+        await async_wait_recording_done(hass)
+        answer = await get_instance(hass).async_add_executor_job(
+            statistics_during_period,
+            hass,
+            start,
+            None,
+            {sid(item) for item in series},
+            period,
+            None,
+            {"change"},
+        )
+        for item in series:
+            truth: Counter[float] = Counter()
+            for stamp, value in want[item].items():
+                key = stamp
+                if period == "day":
+                    key = midnight(datetime.fromtimestamp(stamp, PARIS).date())
+                truth[key] += value
+            changes = {row["start"]: row["change"] for row in answer[sid(item)]}
+            assert changes.keys() == truth.keys(), (item, period)
+            for timestamp, value in truth.items():
+                assert changes[timestamp] == pytest.approx(value, abs=1e-4), (
+                    item,
+                    period,
+                    datetime.fromtimestamp(timestamp, PARIS),
+                )
+
+
+def history_days(entry: MockConfigEntry) -> tuple[set[date], set[date]]:
+    """Return the days with a daily reading and those with a complete load curve."""
+    series = coordinator(entry).history.consumption
+    curve = {day for day, values in series.curve.items() if values.is_complete()}
+    return set(series.daily), curve
+
+
+async def test_cold_backfill_statistics(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """Every hour and day is right mid-backfill and at its end, in few rows written."""
+    freezer.move_to(paris("2026-03-25 10:05:00"))
+    entry = make_entry(gateway)
+    await setup(hass, entry)
+    household = gateway.sim.household
+
+    # Day 3 of the 15-calls-a-day backfill: the daily history is complete, the load
+    # curve covers the newest weeks only.
+    await advance(hass, freezer, 48)
+    daily_days, curve_days = history_days(entry)
+    assert len(daily_days) >= 1095
+    assert 100 < len(curve_days) < 730
+    want = expected(household, daily_days, curve_days)
+    rows = await stored(hass)
+    check_series(rows[Series.CONSUMPTION], want[Series.CONSUMPTION])
+    await check_dashboard(hass, want, (Series.CONSUMPTION,))
+    # HP, HC and cost come from the load curve: while older weeks keep coming, the
+    # series grow back in time only when their span doubles; what they hold is right.
+    for series in SERIES[1:]:
+        held = {row["start"] for row in rows[series]}
+        assert len(held) >= len(want[series]) // 2
+        part = {start: want[series][start] for start in held}
+        assert held == {start for start in want[series] if start >= min(held)}
+        check_series(rows[series], part)
+
+    # The end of the backfill, across the spring DST change (2026-03-29).
+    days = 2
+    while hass.states.get(COMPLETENESS).state != "100.0" and days < 12:
+        await advance(hass, freezer, 24)
+        days += 1
+    # 8 days after the first one, as in the coordinator's cold start test.
+    assert days == 8
+    daily_days, curve_days = history_days(entry)
+    want = expected(household, daily_days, curve_days)
+    rows = await stored(hass)
+    for series in SERIES:
+        check_series(rows[series], want[series])
+    await check_dashboard(hass, want, SERIES)
+    # DST days hold 23 and 25 hourly rows, HP + HC = total hour by hour.
+    by_day: Counter[date] = Counter(
+        datetime.fromtimestamp(row["start"], PARIS).date()
+        for row in rows[Series.CONSUMPTION]
+    )
+    assert by_day[date(2025, 3, 30)] == 23
+    assert by_day[date(2025, 10, 26)] == 25
+    assert by_day[date(2026, 3, 29)] == 23
+    hp = {row["start"]: row["state"] for row in rows[Series.CONSUMPTION_HP]}
+    hc = {row["start"]: row["state"] for row in rows[Series.CONSUMPTION_HC]}
+    for row in rows[Series.CONSUMPTION]:
+        if row["start"] in hp:
+            assert hp[row["start"]] + hc[row["start"]] == pytest.approx(
+                row["state"], abs=2e-6
+            )
+    # Rows written over the whole backfill stay within 5 times the final count.
+    queued = sum(coordinator(entry).statistics.rows_queued.values())
+    final = sum(len(rows[series]) for series in SERIES)
+    assert final > 4 * 17_000
+    assert queued <= 5 * final
+
+
+async def test_daily_update_price_change_and_restart(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """A new day writes 24 rows a series, a price only the cost, a restart nothing."""
+    freezer.move_to(paris("2026-10-22 09:30:00"))
+    entry = make_entry(gateway, options={"max_calls_per_day": 45})
+    await setup(hass, entry)
+    await advance(hass, freezer, 72)
+    importer = coordinator(entry).statistics
+    before = Counter(importer.rows_queued)
+
+    # 2026-10-25, the autumn DST day (25 hours), is published on the 26th at 08:00.
+    await advance(hass, freezer, 24)
+    new_day = Counter(importer.rows_queued)
+    new_day.subtract(before)
+    assert dict(new_day) == dict.fromkeys(SERIES, 25)
+    # An update with no new data writes nothing.
+    await coordinator(entry).async_refresh()
+    await hass.async_block_till_done()
+    assert Counter(importer.rows_queued) == before + new_day
+
+    rows = await stored(hass)
+    cost_before = rows[Series.CONSUMPTION_COST]
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "price_hp": 0.3}
+    )
+    await hass.async_block_till_done()
+    changed = Counter(importer.rows_queued)
+    changed.subtract(before + new_day)
+    assert set(+changed) == {Series.CONSUMPTION_COST}
+    assert changed[Series.CONSUMPTION_COST] == len(cost_before)
+    rows_after = await stored(hass)
+    hp = {row["start"]: row["state"] for row in rows_after[Series.CONSUMPTION_HP]}
+    hc = {row["start"]: row["state"] for row in rows_after[Series.CONSUMPTION_HC]}
+    for row in rows_after[Series.CONSUMPTION_COST]:
+        start = row["start"]
+        assert row["state"] == pytest.approx(
+            hp[start] * 0.3 + hc[start] * PRICE_HC, abs=2e-6
+        )
+    for series in (Series.CONSUMPTION, Series.CONSUMPTION_HP):
+        assert rows_after[series] == rows[series]
+
+    # Off-peak hours changed: HP, HC and cost follow, the total does not move.
+    mark = Counter(importer.rows_queued)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "offpeak_hours": "HC (23H00-7H00)"}
+    )
+    await hass.async_block_till_done()
+    changed = Counter(importer.rows_queued)
+    changed.subtract(mark)
+    assert set(+changed) == {
+        Series.CONSUMPTION_HP,
+        Series.CONSUMPTION_HC,
+        Series.CONSUMPTION_COST,
+    }
+
+    # A restart reads the recorder back and writes nothing.
+    rows = await stored(hass)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert coordinator(entry).statistics.rows_queued.total() == 0
+    assert await stored(hass) == rows
