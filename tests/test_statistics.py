@@ -284,3 +284,37 @@ async def test_daily_update_price_change_and_restart(
     await hass.async_block_till_done()
     assert coordinator(entry).statistics.rows_queued.total() == 0
     assert await stored(hass) == rows
+
+
+@pytest.mark.parametrize("household", [Household(seed=1, production=True)])
+async def test_production_statistics(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """The production series holds the solar energy hour by hour."""
+    freezer.move_to(paris("2026-06-10 09:30:00"))
+    options = {
+        "max_calls_per_day": 45,
+        "consumption": False,
+        "consumption_detail": False,
+        "consumption_max_power": False,
+        "production": True,
+        "production_detail": True,
+    }
+    entry = make_entry(gateway, options=options)
+    await setup(hass, entry)
+    household = gateway.sim.household
+    series = coordinator(entry).history.production
+    curve_days = {day for day, values in series.curve.items() if values.is_complete()}
+    assert len(curve_days) > 200
+    want: Rows = {}
+    for day in sorted(set(series.daily) | curve_days):
+        if day not in curve_days:
+            want[midnight(day)] = (household.production_daily_wh(day) or 0) / 1000
+            continue
+        for start, minutes, watts in household.production_curve(day):
+            hour = start.replace(minute=0).timestamp()
+            want[hour] = want.get(hour, 0.0) + watts * minutes / 60 / 1000
+    rows = await stored(hass)
+    assert {series for series, held in rows.items() if held} == {Series.PRODUCTION}
+    check_series(rows[Series.PRODUCTION], want)
+    await check_dashboard(hass, {Series.PRODUCTION: want}, (Series.PRODUCTION,))
