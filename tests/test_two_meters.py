@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder.statistics import statistics_during_period
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.recorder import get_instance
 import pytest
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
 
 from custom_components.enedis_gateway.const import DOMAIN
 from simulator import Fault, Household, Simulator
@@ -57,4 +63,23 @@ async def test_two_meters_are_independent(
     assert len(first_data["consumption"]["curve"]) > len(
         second_data["consumption"]["curve"]
     )
+    # Each meter's Energy dashboard statistic holds its own household's energy.
+    await async_wait_recording_done(hass)
+    day = paris("2026-11-19 00:00:00")
+    ids = {f"enedis_gateway:{pdl}_consumption": pdl for pdl in (PDL, OTHER_PDL)}
+    changes = await get_instance(hass).async_add_executor_job(
+        statistics_during_period,
+        hass,
+        day,
+        day + timedelta(days=1),
+        set(ids),
+        "day",
+        None,
+        {"change"},
+    )
+    households = {PDL: gateway.sim.household, OTHER_PDL: other_sim.household}
+    for stat_id, pdl in ids.items():
+        assert changes[stat_id][0]["change"] == pytest.approx(
+            households[pdl].daily_wh(day.date()) / 1000
+        )
     await other.running.close()
