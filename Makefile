@@ -27,5 +27,9 @@ demo:
 	@scripts/bootstrap.sh requirements_demo.txt
 	$(BIN)/python -m scripts.demo
 
+# Calls, compute, storage, statistics, event loop and memory against the limits (about 2 min).
+bench: venv
+	$(BIN)/python -m scripts.bench
+
 clean:
 	rm -rf .demo .e2e .bench
