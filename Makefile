@@ -21,11 +21,17 @@ format: venv
 pytest: venv
 	$(BIN)/pytest -q
 
-test: lint pytest
+test: lint pytest e2e
 
+# A real Home Assistant with the integration set up on http://127.0.0.1:8123 (Ctrl-C stops).
 demo:
 	@scripts/bootstrap.sh requirements_demo.txt
 	$(BIN)/python -m scripts.demo
+
+# The demo on other ports, driven in Debian's chromium (installed with apt if missing).
+e2e:
+	@scripts/bootstrap.sh requirements_demo.txt requirements_e2e.txt
+	$(BIN)/python -m scripts.e2e
 
 # Calls, compute, storage, statistics, event loop and memory against the limits (about 2 min).
 bench: venv
