@@ -172,3 +172,27 @@ def test_daily_round_trip_property(readings: list[tuple[date, int]]) -> None:
     assert decode_history(
         json.loads(json.dumps(encode_history(history)))
     ).consumption.daily == (dict(readings))
+
+
+def test_readings_copy_is_left_alone_by_later_merges() -> None:
+    """The statistics thread reads a copy: merges after it change only the original."""
+    household = Household(seed=3)
+    day = date(2026, 6, 1)
+    history = History(contract=Contract(offpeak_hours="HC (22H00-6H00)"))
+    history.merge_curve(CURVE, points(household, day)[:-1])
+    history.merge_daily(DAILY, [DailyReading(day=day, wh=1000)])
+    for _ in range(BLACKLIST_AFTER):
+        history.record_failure(DAILY, [day - timedelta(days=400)], NOW)
+    copy = history.readings_copy()
+    assert copy.consumption == history.consumption
+    assert copy.contract == history.contract
+    assert copy.blacklist == {DAILY: {day - timedelta(days=400)}}
+
+    history.merge_curve(CURVE, points(household, day)[-1:])
+    history.merge_daily(DAILY, [DailyReading(day=day, wh=2000)])
+    history.merge_daily(DAILY, [DailyReading(day=day - timedelta(days=1), wh=5)])
+    assert history.has(CURVE, day)
+    assert not copy.has(CURVE, day)
+    assert copy.consumption.daily == {day: 1000}
+    history.clear_blacklist()
+    assert copy.blacklist == {DAILY: {day - timedelta(days=400)}}

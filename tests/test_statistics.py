@@ -57,6 +57,7 @@ async def stored(
     hass: HomeAssistant, period: str = "hour", types: set[str] | None = None
 ) -> dict[Series, list[dict[str, Any]]]:
     """Return every row of every series, as the recorder answers."""
+    await hass.async_block_till_done(wait_background_tasks=True)
     await async_wait_recording_done(hass)
     result = await get_instance(hass).async_add_executor_job(
         statistics_during_period,
@@ -240,7 +241,7 @@ async def test_daily_update_price_change_and_restart(
     assert dict(new_day) == dict.fromkeys(SERIES, 25)
     # An update with no new data writes nothing.
     await coordinator(entry).async_refresh()
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert Counter(importer.rows_queued) == before + new_day
 
     rows = await stored(hass)
@@ -248,7 +249,7 @@ async def test_daily_update_price_change_and_restart(
     hass.config_entries.async_update_entry(
         entry, options={**entry.options, "price_hp": 0.3}
     )
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     changed = Counter(importer.rows_queued)
     changed.subtract(before + new_day)
     assert set(+changed) == {Series.CONSUMPTION_COST}
@@ -269,7 +270,7 @@ async def test_daily_update_price_change_and_restart(
     hass.config_entries.async_update_entry(
         entry, options={**entry.options, "offpeak_hours": "HC (23H00-7H00)"}
     )
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     changed = Counter(importer.rows_queued)
     changed.subtract(mark)
     assert set(+changed) == {
@@ -281,7 +282,7 @@ async def test_daily_update_price_change_and_restart(
     # A restart reads the recorder back and writes nothing.
     rows = await stored(hass)
     assert await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert coordinator(entry).statistics.rows_queued.total() == 0
     assert await stored(hass) == rows
 

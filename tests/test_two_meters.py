@@ -64,6 +64,7 @@ async def test_two_meters_are_independent(
         second_data["consumption"]["curve"]
     )
     # Each meter's Energy dashboard statistic holds its own household's energy.
+    await hass.async_block_till_done(wait_background_tasks=True)
     await async_wait_recording_done(hass)
     day = paris("2026-11-19 00:00:00")
     ids = {f"enedis_gateway:{pdl}_consumption": pdl for pdl in (PDL, OTHER_PDL)}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import homeassistant.helpers.config_validation as cv
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_GATEWAY, CONF_PDL, DOMAIN, VERSION
@@ -42,6 +43,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> bo
     entry.runtime_data = EnedisRuntimeData(coordinator=coordinator)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+
+    @callback
+    def start_statistics(_: HomeAssistant) -> None:
+        coordinator.statistics.async_start()
+
+    # The Energy statistics are built in a thread: not while Home Assistant starts.
+    entry.async_on_unload(async_at_started(hass, start_statistics))
     return True
 
 

@@ -102,7 +102,7 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         self.history = History()
         self._error_logged = False
         self._auth_retry_at: datetime | None = None
-        self.statistics = StatisticsImporter(hass, self.pdl)
+        self.statistics = StatisticsImporter(hass, entry, self.pdl)
         self.mqtt_mirror = MqttMirror(hass, self.pdl)
         self.influxdb = InfluxDBExporter(hass, self.pdl)
 
@@ -150,7 +150,7 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
 
     async def _async_outputs(self, data: EnedisData) -> None:
         """Feed the Energy dashboard and the exporters; none of them calls the gateway."""
-        await self.statistics.async_update(self.history, self.options)
+        self.statistics.async_schedule(self.history, self.options)
         await self.mqtt_mirror.async_publish(self.history, self.options, data)
         if await self.influxdb.async_export(self.history, self.options):
             self.store.schedule_save(self.history)

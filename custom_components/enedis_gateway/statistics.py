@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from functools import partial
 from itertools import batched
 from typing import Any
 
@@ -16,25 +19,18 @@ from homeassistant.components.recorder.statistics import (
     async_add_external_statistics,
     statistics_during_period,
 )
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import UnitOfEnergy
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import EnergyConverter
 
 from .const import DOMAIN, LOGGER
-from .linky.energy_stats import (
-    Digests,
-    Row,
-    Series,
-    build_series,
-    digests_of,
-    limit_backfill,
-    older_pending,
-    source_kinds,
-    sync,
-)
+from .linky.energy_stats import Digests, Ranges, Series, Sync, digests_of, plan_writes
 from .linky.history import History, paris_day
+from .linky.models import MeasureType
+from .linky.summary import Plan, Prices
 from .options import EnedisOptions
 
 # About a month of hourly rows per recorder job keeps the recorder responsive.
@@ -87,66 +83,112 @@ def statistic_metadata(
     return metadata
 
 
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """A copy of everything the rows of one update depend on."""
+
+    history: History
+    kinds: frozenset[MeasureType]
+    ranges: Ranges
+    prices: Prices
+    plan: Plan
+    today: date
+
+
 class StatisticsImporter:
     """Keep the external statistics of one PDL in step with its history."""
 
-    def __init__(self, hass: HomeAssistant, pdl: str) -> None:
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, pdl: str) -> None:
         """Initialize the importer."""
         self.hass = hass
+        self.entry = entry
         self.pdl = pdl
         # Digest of what the recorder holds, day by day; read back once per start.
         self._written: dict[Series, Digests] | None = None
         self._inputs: tuple[object, ...] | None = None
+        self._pending: _Job | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._started = False
         # Rows queued per series since the start, reported in the diagnostics.
         self.rows_queued: Counter[Series] = Counter()
 
-    async def async_update(self, history: History, options: EnedisOptions) -> None:
-        """Write the rows whose value or running sum changed since the last update."""
+    @callback
+    def async_schedule(self, history: History, options: EnedisOptions) -> None:
+        """Bring the statistics in line with the history, in the background."""
         contract_text = history.contract.offpeak_hours if history.contract else None
-        ranges = options.offpeak_ranges(contract_text)
-        today = paris_day(dt_util.utcnow())
+        job = _Job(
+            history=history,
+            kinds=frozenset(options.kinds),
+            ranges=options.offpeak_ranges(contract_text),
+            prices=options.prices,
+            plan=options.plan,
+            today=paris_day(dt_util.utcnow()),
+        )
         # Everything the rows depend on: an update that changed none of it is free.
         inputs = (
             id(history),
             history.revision,
-            today,
             sum(len(days) for days in history.blacklist.values()),
             tuple(history.floor.items()),
-            ranges,
-            options.prices,
-            options.plan,
-            options.kinds,
+            *(job.kinds, job.ranges, job.prices, job.plan, job.today),
         )
         if inputs == self._inputs:
             return
-        wanted = build_series(
-            history,
-            kinds=options.kinds,
-            ranges=ranges,
-            prices=options.prices,
-            plan=options.plan,
-        )
-        if self._written is None:
-            self._written = await self._async_read_back(list(wanted))
-        for series, days in wanted.items():
-            written = self._written.get(series, {})
-            pending = bool(days) and older_pending(
-                history, source_kinds(series, options.plan), today, days[0].day
-            )
-            result = sync(limit_backfill(days, written, pending=pending), written)
-            if not result.clear and not result.rows:
-                continue
-            self._write(series, result.clear, result.rows)
-            self._written[series] = result.digests
         self._inputs = inputs
+        # The build runs in a thread: give it readings that later merges leave alone.
+        self._pending = replace(job, history=history.readings_copy())
+        self._async_run_pending()
 
-    def _write(self, series: Series, clear: bool, rows: list[Row]) -> None:
-        """Queue the rows in the recorder, a month per job, after a clear if asked."""
+    @callback
+    def async_start(self) -> None:
+        """Start writing, once the entry is set up and Home Assistant has started."""
+        self._started = True
+        self._async_run_pending()
+
+    @callback
+    def _async_run_pending(self) -> None:
+        """Run the pending job unless a run is going on, which will take it."""
+        if (
+            self._started
+            and self._pending
+            and (self._task is None or self._task.done())
+        ):
+            self._task = self.entry.async_create_background_task(
+                self.hass, self._async_run(), f"{DOMAIN} {self.pdl[-4:]} statistics"
+            )
+
+    async def _async_run(self) -> None:
+        """Write the pending jobs, the newest one last, until none is left."""
+        while (job := self._pending) is not None:
+            self._pending = None
+            if self._written is None:
+                self._written = await get_instance(self.hass).async_add_executor_job(
+                    self._read_back
+                )
+            writes = await self.hass.async_add_executor_job(
+                partial(
+                    plan_writes,
+                    job.history,
+                    dict(self._written),
+                    kinds=job.kinds,
+                    ranges=job.ranges,
+                    prices=job.prices,
+                    plan=job.plan,
+                    today=job.today,
+                )
+            )
+            for series, result in writes.items():
+                await self._async_write(series, result)
+                self._written[series] = result.digests
+
+    async def _async_write(self, series: Series, result: Sync) -> None:
+        """Queue the rows a month at a time, each once the recorder wrote the last."""
+        recorder = get_instance(self.hass)
         stat_id = statistic_id(self.pdl, series)
-        if clear:
-            get_instance(self.hass).async_clear_statistics([stat_id])
+        if result.clear:
+            recorder.async_clear_statistics([stat_id])
         metadata = statistic_metadata(self.hass, self.pdl, series)
-        for chunk in batched(rows, CHUNK_ROWS, strict=False):
+        for chunk in batched(result.rows, CHUNK_ROWS, strict=False):
             async_add_external_statistics(
                 self.hass,
                 metadata,
@@ -155,27 +197,22 @@ class StatisticsImporter:
                     for row in chunk
                 ],
             )
-        self.rows_queued[series] += len(rows)
+            self.rows_queued[series] += len(chunk)
+            # Waiting keeps the recorder free for other work and few rows in memory.
+            await recorder.async_block_till_done()
         LOGGER.debug(
-            "Linky %s: %d rows of %s queued%s",
+            "Linky %s: %d rows of %s written%s",
             self.pdl[-4:],
-            len(rows),
+            len(result.rows),
             series,
-            " after clearing the series" if clear else "",
+            " after clearing the series" if result.clear else "",
         )
 
-    async def _async_read_back(self, series: list[Series]) -> dict[Series, Digests]:
+    def _read_back(self) -> dict[Series, Digests]:
         """Return the digest of the rows the recorder already holds for each series."""
-        ids = {statistic_id(self.pdl, item): item for item in series}
-        stored = await get_instance(self.hass).async_add_executor_job(
-            statistics_during_period,
-            self.hass,
-            _EPOCH,
-            None,
-            set(ids),
-            "hour",
-            None,
-            {"state", "sum"},
+        ids = {statistic_id(self.pdl, series): series for series in Series}
+        stored = statistics_during_period(
+            self.hass, _EPOCH, None, set(ids), "hour", None, {"state", "sum"}
         )
         return {
             ids[stat_id]: digests_of(

@@ -299,3 +299,27 @@ def sync(days: Sequence[DayRows], written: Mapping[date, Digest]) -> Sync:
         ],
         digests=digests,
     )
+
+
+def plan_writes(
+    history: History,
+    written: Mapping[Series, Digests],
+    *,
+    kinds: Collection[MeasureType],
+    ranges: Ranges,
+    prices: Prices,
+    plan: Plan,
+    today: date,
+) -> dict[Series, Sync]:
+    """Return, for each series that needs writing, what to write given what is written."""
+    writes: dict[Series, Sync] = {}
+    wanted = build_series(history, kinds=kinds, ranges=ranges, prices=prices, plan=plan)
+    for series, days in wanted.items():
+        done = written.get(series, {})
+        pending = bool(days) and older_pending(
+            history, source_kinds(series, plan), today, days[0].day
+        )
+        result = sync(limit_backfill(days, done, pending=pending), done)
+        if result.clear or result.rows:
+            writes[series] = result
+    return writes

@@ -63,6 +63,10 @@ class DayCurve:
         """Return the energy of the stored intervals in Wh."""
         return sum(w for w in self.watts if w is not None) * self.minutes / 60
 
+    def copy(self) -> DayCurve:
+        """Return a copy that later merges leave alone."""
+        return DayCurve(minutes=self.minutes, watts=list(self.watts))
+
 
 @dataclass(kw_only=True, slots=True)
 class SeriesHistory:
@@ -71,6 +75,14 @@ class SeriesHistory:
     daily: dict[date, int] = field(default_factory=dict)
     curve: dict[date, DayCurve] = field(default_factory=dict)
     max_power: dict[date, MaxPowerReading] = field(default_factory=dict)
+
+    def copy(self) -> SeriesHistory:
+        """Return a copy that later merges leave alone."""
+        return SeriesHistory(
+            daily=dict(self.daily),
+            curve={day: curve.copy() for day, curve in self.curve.items()},
+            max_power=dict(self.max_power),
+        )
 
 
 @dataclass(kw_only=True, slots=True)
@@ -107,6 +119,16 @@ class History:
     exported: dict[str, datetime] = field(default_factory=dict)
     # Bumped by every merge that changes a reading; not stored.
     revision: int = field(default=0, compare=False)
+
+    def readings_copy(self) -> History:
+        """Return the readings, contract, floors and blacklist, safe to read in a thread."""
+        return History(
+            contract=self.contract,
+            consumption=self.consumption.copy(),
+            production=self.production.copy(),
+            blacklist={kind: set(days) for kind, days in self.blacklist.items()},
+            floor=dict(self.floor),
+        )
 
     def series(self, direction: Direction) -> SeriesHistory:
         """Return the readings of a direction."""
