@@ -18,8 +18,9 @@ format: venv
 	$(BIN)/ruff format $(SRC)
 	$(BIN)/ruff check --fix $(SRC)
 
+# One worker per core: most of the time goes to the recorder writing statistics.
 pytest: venv
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 test: lint pytest e2e
 
