@@ -18,8 +18,10 @@ from simulator import Household, Simulator
 from simulator.testing import RunningSimulator, start_simulator
 
 # The test plugin logs every SQL statement of the recorder; statistics imports
-# write tens of thousands of rows, so keep that logger quiet.
+# write tens of thousands of rows, so keep that logger quiet, and the recorder's
+# own debug lines (its thread outlives a test's log capture) too.
 logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+logging.getLogger("homeassistant.components.recorder").setLevel(logging.INFO)
 
 PDL = "12345678901234"
 TOKEN = "SIM-TOKEN-0123456789"
