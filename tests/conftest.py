@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 import logging
+import socket
 
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant
@@ -25,6 +26,13 @@ logging.getLogger("homeassistant.components.recorder").setLevel(logging.INFO)
 
 PDL = "12345678901234"
 TOKEN = "SIM-TOKEN-0123456789"
+
+
+def free_port() -> int:
+    """Return a TCP port free on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @dataclass

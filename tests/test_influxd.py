@@ -13,7 +13,6 @@ from datetime import date, timedelta
 import json
 from pathlib import Path
 import shutil
-import socket
 import subprocess
 import time
 from typing import Any
@@ -39,6 +38,8 @@ from custom_components.enedis_gateway.linky.offpeak import parse_offpeak
 from custom_components.enedis_gateway.linky.summary import Plan, Prices
 from simulator import Household
 
+from .conftest import free_port
+
 INFLUXD = shutil.which("influxd")
 PDL = "12345678901234"
 DB = "linky"
@@ -52,13 +53,6 @@ DAILY_DAYS = [LAST - timedelta(days=n) for n in range(100)]
 pytestmark = pytest.mark.skipif(
     INFLUXD is None, reason="Debian's influxdb package is not installed"
 )
-
-
-def free_port() -> int:
-    """Return a TCP port free on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def http(url: str, data: bytes | None = None) -> tuple[int, bytes]:

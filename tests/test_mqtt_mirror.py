@@ -31,7 +31,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.enedis_gateway.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import PDL, TOKEN, Gateway, make_entry
+from .conftest import PDL, TOKEN, Gateway, free_port, make_entry
 
 PARIS = dt_util.get_time_zone("Europe/Paris")
 PREFIX = "enedis_gateway"
@@ -91,13 +91,6 @@ type Expected = dict[str, str | float]
 pytestmark = pytest.mark.usefixtures(
     "recorder_mock", "enable_custom_integrations", "paris"
 )
-
-
-def free_port() -> int:
-    """Return a TCP port free on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

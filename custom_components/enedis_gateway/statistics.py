@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from itertools import batched
@@ -116,27 +116,29 @@ class StatisticsImporter:
     def async_schedule(self, history: History, options: EnedisOptions) -> None:
         """Bring the statistics in line with the history, in the background."""
         contract_text = history.contract.offpeak_hours if history.contract else None
-        job = _Job(
-            history=history,
-            kinds=frozenset(options.kinds),
-            ranges=options.offpeak_ranges(contract_text),
-            prices=options.prices,
-            plan=options.plan,
-            today=paris_day(dt_util.utcnow()),
-        )
+        ranges = options.offpeak_ranges(contract_text)
+        today = paris_day(dt_util.utcnow())
+        kinds = frozenset(options.kinds)
         # Everything the rows depend on: an update that changed none of it is free.
         inputs = (
             id(history),
             history.revision,
             sum(len(days) for days in history.blacklist.values()),
             tuple(history.floor.items()),
-            *(job.kinds, job.ranges, job.prices, job.plan, job.today),
+            *(kinds, ranges, options.prices, options.plan, today),
         )
         if inputs == self._inputs:
             return
         self._inputs = inputs
         # The build runs in a thread: give it readings that later merges leave alone.
-        self._pending = replace(job, history=history.readings_copy())
+        self._pending = _Job(
+            history=history.readings_copy(),
+            kinds=kinds,
+            ranges=ranges,
+            prices=options.prices,
+            plan=options.plan,
+            today=today,
+        )
         self._async_run_pending()
 
     @callback
