@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 import logging
 import socket
+from typing import Any
 
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant
@@ -26,6 +27,11 @@ logging.getLogger("homeassistant.components.recorder").setLevel(logging.INFO)
 
 PDL = "12345678901234"
 TOKEN = "SIM-TOKEN-0123456789"
+
+
+def stored_calls(hass_storage: dict[str, Any], pdl: str = PDL) -> int:
+    """Return the calls of today the shared budget file holds for a meter."""
+    return int(hass_storage[f"{DOMAIN}.budget"]["data"]["counts"][f"pdl:{pdl}"])
 
 
 def free_port() -> int:

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.enedis_gateway.const import DOMAIN
 from simulator import Fault
 
-from .conftest import PDL, Gateway, make_entry
+from .conftest import PDL, Gateway, make_entry, stored_calls
 
 PARIS = dt_util.get_time_zone("Europe/Paris")
 CARD = f"sensor.enedisgateway_{PDL}"
@@ -141,7 +141,7 @@ async def test_restart_makes_no_call(
     after = stored(hass_storage, entry)
     for kind, days in before["consumption"].items():
         assert days.items() <= after["consumption"][kind].items()
-    assert str(after["calls_count"]) == hass.states.get(CALLS).state
+    assert str(stored_calls(hass_storage)) == hass.states.get(CALLS).state
 
 
 async def test_steady_state_late_publication(

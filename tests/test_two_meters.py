@@ -18,7 +18,7 @@ from custom_components.enedis_gateway.const import DOMAIN
 from simulator import Fault, Household, Simulator
 from simulator.testing import start_simulator
 
-from .conftest import PDL, TOKEN, Gateway, make_entry
+from .conftest import PDL, TOKEN, Gateway, make_entry, stored_calls
 from .test_coordinator import advance, paris, setup
 
 OTHER_PDL = "98765432109876"
@@ -59,7 +59,7 @@ async def test_two_meters_are_independent(
     assert len(gateway.sim.calls) == 40
     first_data = hass_storage[f"{DOMAIN}.{first.entry_id}"]["data"]
     second_data = hass_storage[f"{DOMAIN}.{second.entry_id}"]["data"]
-    assert first_data["calls_count"] == 20
+    assert stored_calls(hass_storage, PDL) == 20
     assert len(first_data["consumption"]["curve"]) > len(
         second_data["consumption"]["curve"]
     )

@@ -9,6 +9,7 @@ import homeassistant.helpers.config_validation as cv
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
+from .budget import async_get_budget
 from .const import CONF_GATEWAY, CONF_PDL, DOMAIN, VERSION
 from .coordinator import EnedisConfigEntry, EnedisCoordinator, EnedisRuntimeData
 from .linky.client import EnedisClient
@@ -37,7 +38,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> bo
         user_agent=user_agent(),
     )
     coordinator = EnedisCoordinator(
-        hass, entry, client, HistoryStore(hass, entry.entry_id)
+        hass,
+        entry,
+        client,
+        HistoryStore(hass, entry.entry_id),
+        await async_get_budget(hass),
     )
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = EnedisRuntimeData(coordinator=coordinator)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import ipaddress
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
@@ -23,6 +26,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from .budget import async_get_budget
 from .const import (
     CONF_ADDRESSES,
     CONF_CONSUMPTION,
@@ -49,6 +53,7 @@ from .const import (
     CONF_PRICE_HP,
     CONF_PRODUCTION,
     CONF_PRODUCTION_DETAIL,
+    DEFAULT_MAX_CALLS,
     DEFAULT_OPTIONS,
     DOMAIN,
     LOGGER,
@@ -71,6 +76,7 @@ from .linky.exceptions import AuthError, EnedisError, InvalidPdlError, QuotaErro
 from .linky.history import History, encode_history
 from .linky.models import DEFAULT_URLS, Contract, Gateway
 from .linky.offpeak import parse_offpeak
+from .options import EnedisOptions
 
 PRICE_KEYS = (CONF_PRICE_BASE, CONF_PRICE_HP, CONF_PRICE_HC)
 TOGGLE_KEYS = (
@@ -90,6 +96,9 @@ INFLUXDB_ERROR_FIELDS = {
     ERROR_NOT_FOUND: CONF_INFLUXDB_BUCKET,
 }
 ERROR_INVALID_PREFIX = "invalid_mqtt_prefix"
+MAX_PRICE = 10.0
+# Digits with an optional dot or comma decimal part; float() would also take "0_1" or "1e1".
+_PRICE_RE = re.compile(r"^\d+(?:[.,]\d+)?$")
 
 
 class PriceSelector(NumberSelector):
@@ -105,21 +114,39 @@ class PriceSelector(NumberSelector):
 
 def parse_price(value: Any) -> float:
     """Return a price in €/kWh from a number or a text with a dot or a comma."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise TypeError("not a price")
     if isinstance(value, str):
-        value = value.strip().replace(",", ".")
+        text = value.strip()
+        if not _PRICE_RE.match(text):
+            raise ValueError("not a decimal number")
+        value = text.replace(",", ".")
     price = float(value)
-    if not 0 <= price < 100:
+    if not 0 <= price <= MAX_PRICE:
         raise ValueError("price out of range")
     return price
+
+
+def is_insecure_url(url: str) -> bool:
+    """Return True for a plain http:// URL that leaves the local network."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() != "http":
+        return False
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith((".local", ".lan", ".home.arpa")):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True
+    return not (address.is_private or address.is_loopback or address.is_link_local)
 
 
 def _price_selector() -> PriceSelector:
     return PriceSelector(
         NumberSelectorConfig(
             min=0,
-            max=10,
+            max=MAX_PRICE,
             step="any",
             mode=NumberSelectorMode.BOX,
             unit_of_measurement="€/kWh",
@@ -250,6 +277,8 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
         """Initialize the flow."""
         self._data: dict[str, Any] = {}
         self._contract: Contract | None = None
+        # A plain http:// URL the user confirmed by submitting it twice.
+        self._insecure_url_confirmed: str | None = None
 
     @staticmethod
     @callback
@@ -258,12 +287,25 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
         return EnedisOptionsFlow()
 
     async def _async_check(
-        self, data: Mapping[str, Any], errors: dict[str, str]
+        self,
+        data: Mapping[str, Any],
+        errors: dict[str, str],
+        max_calls: int = DEFAULT_MAX_CALLS,
     ) -> None:
-        """Validate the token and the PDL with one real contracts call."""
+        """Validate the token and the PDL with one real contracts call, within the budget."""
         pdl = str(data[CONF_PDL]).strip()
         if len(pdl) != PDL_LENGTH or not pdl.isdigit():
             errors[CONF_PDL] = "invalid_pdl"
+            return
+        url = str(data.get(CONF_URL) or "")
+        if is_insecure_url(url) and self._insecure_url_confirmed != url:
+            # A warning, not a refusal: submitting the same URL again goes on.
+            self._insecure_url_confirmed = url
+            errors[CONF_URL] = "insecure_url"
+            return
+        budget = await async_get_budget(self.hass)
+        if not await budget.async_reserve(pdl, data[CONF_ACCESS_TOKEN], max_calls):
+            errors["base"] = "budget_exhausted"
             return
         client = EnedisClient(
             async_get_clientsession(self.hass),
@@ -377,7 +419,7 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reauth_entry()
         if user_input is not None:
             data = {**entry.data, **user_input}
-            await self._async_check(data, errors)
+            await self._async_check(data, errors, _max_calls(entry))
             if not errors:
                 return self.async_update_reload_and_abort(
                     entry,
@@ -399,7 +441,7 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             data = {**entry.data, **user_input}
             data[CONF_PDL] = str(data[CONF_PDL]).strip()
-            await self._async_check(data, errors)
+            await self._async_check(data, errors, _max_calls(entry))
             if not errors:
                 await self.async_set_unique_id(data[CONF_PDL])
                 self._abort_if_unique_id_mismatch(reason="wrong_pdl")
@@ -414,6 +456,11 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             errors=errors,
         )
+
+
+def _max_calls(entry: EnedisConfigEntry) -> int:
+    """Return the daily call budget of an entry."""
+    return EnedisOptions.from_entry_options(entry.options).max_calls
 
 
 class EnedisOptionsFlow(OptionsFlow):
@@ -473,4 +520,25 @@ class EnedisOptionsFlow(OptionsFlow):
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
+            description_placeholders=await self._async_budget_placeholders(),
         )
+
+    async def _async_budget_placeholders(self) -> dict[str, str]:
+        """Describe today's calls of this meter and of every meter sharing its token."""
+        budget = await async_get_budget(self.hass)
+        entry = self.config_entry
+        token = entry.data[CONF_ACCESS_TOKEN]
+        meters = [
+            other.title
+            for other in self.hass.config_entries.async_entries(DOMAIN)
+            if other.data.get(CONF_ACCESS_TOKEN) == token
+        ]
+        spent = budget.spent_by_token(token)
+        return {
+            "meter_calls": str(budget.spent_by_meter(entry.data[CONF_PDL])),
+            "token_calls": str(spent),
+            "token_left": str(max(0, MAX_CALLS_CEILING - spent)),
+            "ceiling": str(MAX_CALLS_CEILING),
+            "meters": ", ".join(meters),
+            "meter_count": str(len(meters)),
+        }

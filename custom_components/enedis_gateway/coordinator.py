@@ -7,12 +7,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from . import issues
+from .budget import CallBudget
 from .const import CONF_CONTRACT, CONF_GATEWAY, CONF_PDL, DOMAIN, LOGGER, VERSION
 from .influxdb import InfluxDBExporter
 from .linky.card import card_attributes
@@ -21,7 +23,6 @@ from .linky.exceptions import (
     AuthError,
     EndOfHistoryError,
     EnedisError,
-    GatewayError,
     NoDataError,
     QuotaError,
 )
@@ -86,6 +87,7 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         entry: EnedisConfigEntry,
         client: EnedisClient,
         store: HistoryStore,
+        budget: CallBudget,
     ) -> None:
         """Initialize the coordinator."""
         self.options = EnedisOptions.from_entry_options(entry.options)
@@ -99,35 +101,58 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         self.pdl: str = entry.data[CONF_PDL]
         self.client = client
         self.store = store
+        self.budget = budget
         self.history = History()
+        self._token: str = entry.data[CONF_ACCESS_TOKEN]
         self._error_logged = False
         self._auth_retry_at: datetime | None = None
+        # Resources the gateway had no data for, and the Paris day it said so.
+        self._no_data: dict[Resource, date] = {}
+        # Set once unloaded: a reload's new coordinator owns the stored history then.
+        self._closed = False
+        self._calls_made = 0
         self.statistics = StatisticsImporter(hass, entry, self.pdl)
         self.mqtt_mirror = MqttMirror(hass, self.pdl)
         self.influxdb = InfluxDBExporter(hass, self.pdl)
 
     async def _async_setup(self) -> None:
         """Load the stored history, seeded with the contract read by the config flow."""
-        self.history, aside = await self.store.async_load_history()
+        # After a reload, wait for the old coordinator's fetch to finish and save.
+        async with self.budget.meter_lock(self.pdl):
+            self.history, aside = await self.store.async_load_history()
         if aside is not None:
             issues.storage_unreadable(self.hass, self.pdl, aside)
         seed = self.config_entry.data.get(CONF_CONTRACT)
         if self.history.contract is None and seed:
             self.history.contract = decode_history({"contract": seed}).contract
+        if self.history.calls_day is not None:
+            # Older versions counted the calls in the history: hand them to the budget.
+            await self.budget.async_seed(
+                self.pdl,
+                self._token,
+                self.history.calls_day,
+                self.history.calls_count,
+            )
+            self.history.calls_day, self.history.calls_count = None, 0
 
     async def async_shutdown(self) -> None:
         """Write the history now: a pending delayed save would be lost on unload."""
         await super().async_shutdown()
-        await self.store.async_save_history(self.history)
+        async with self.budget.meter_lock(self.pdl):
+            self._closed = True
+            await self.store.async_save_history(self.history)
+
+    def _save_soon(self) -> None:
+        """Write the history soon, unless a newer coordinator owns it."""
+        if not self._closed:
+            self.store.schedule_save(self.history)
 
     async def _async_update_data(self) -> EnedisData:
         """Spend the calls the planner asks for, then rebuild the summaries."""
         error = await self._async_fetch()
-        self.history.last_error = error
         quota_until = self.history.quota_until
         if quota_until is None or dt_util.utcnow() >= quota_until:
             issues.clear(self.hass, self.pdl, "quota_reached")
-        self.store.schedule_save(self.history)
         if error and not self._has_data():
             raise UpdateFailed(
                 translation_domain=DOMAIN,
@@ -153,53 +178,99 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         self.statistics.async_schedule(self.history, self.options)
         await self.mqtt_mirror.async_publish(self.history, self.options, data)
         if await self.influxdb.async_export(self.history, self.options):
-            self.store.schedule_save(self.history)
+            self._save_soon()
 
     async def _async_fetch(self) -> str:
+        """Make the planned calls, one fetch at a time per meter; return the error, or ""."""
+        async with self.budget.meter_lock(self.pdl):
+            if self._closed:
+                return self.history.last_error
+            calls = self._calls_made
+            try:
+                error = await self._async_fetch_planned()
+                self.history.last_error = error
+            finally:
+                if self._calls_made != calls:
+                    # Written before the lock is released: a reload loads it whole.
+                    await self.store.async_save_history(self.history)
+                else:
+                    self._save_soon()
+        return error
+
+    async def _async_fetch_planned(self) -> str:
         """Make the planned calls; return the text of the error that stopped them, or ""."""
         now = dt_util.utcnow()
         if self._auth_retry_at and now < self._auth_retry_at:
             return self.history.last_error
-        budget = self.options.max_calls - self.history.calls_on(paris_day(now))
+        today = paris_day(now)
         requests = plan(
             self.history,
             kinds=self.options.kinds,
             addresses=self.options.addresses,
             now=now,
-            budget=budget,
+            budget=self.calls_left(),
+            skip=frozenset(
+                resource for resource, day in self._no_data.items() if day >= today
+            ),
         )
         for request in requests:
+            if not await self._async_reserve():
+                break
             try:
                 await self._async_call(request)
+            except EnedisError as err:
+                if (error := await self._async_handle_error(request, err)) is not None:
+                    return error
+            else:
                 issues.clear(self.hass, self.pdl, "consent_expired")
                 self._auth_retry_at = None
-            except AuthError as err:
-                await self.store.async_save_history(self.history)
-                issues.consent_expired(
-                    self.hass, self.pdl, Gateway(self.config_entry.data[CONF_GATEWAY])
-                )
-                if not self._has_data():
-                    raise ConfigEntryAuthFailed(
-                        translation_domain=DOMAIN, translation_key="invalid_auth"
-                    ) from err
-                # Keep the entities on their stored values while the user renews
-                # the consent, and don't spend the budget on a refused token.
-                self.config_entry.async_start_reauth(self.hass)
-                self._auth_retry_at = dt_util.utcnow() + AUTH_RETRY
-                return str(err) or "invalid token"
-            except QuotaError as err:
-                self.history.quota_until = next_local_day(dt_util.utcnow())
-                issues.quota_reached(self.hass, self.pdl, self.history.quota_until)
-                return str(err) or "quota reached"
-            except GatewayError as err:
-                return str(err) or "gateway error"
         return ""
 
+    async def _async_handle_error(
+        self, request: Request, err: EnedisError
+    ) -> str | None:
+        """Map a client error: the text that stops this fetch, or None to go on."""
+        if isinstance(err, AuthError):
+            issues.consent_expired(
+                self.hass, self.pdl, Gateway(self.config_entry.data[CONF_GATEWAY])
+            )
+            if not self._has_data():
+                raise ConfigEntryAuthFailed(
+                    translation_domain=DOMAIN, translation_key="invalid_auth"
+                ) from err
+            # Keep the entities on their stored values while the user renews
+            # the consent, and don't spend the budget on a refused token.
+            self.config_entry.async_start_reauth(self.hass)
+            self._auth_retry_at = dt_util.utcnow() + AUTH_RETRY
+            return str(err) or "invalid token"
+        if isinstance(err, QuotaError):
+            # The quota belongs to the token: every meter using it stops.
+            self.history.quota_until = next_local_day(dt_util.utcnow())
+            await self.budget.async_block(self._token, self.history.quota_until)
+            issues.quota_reached(self.hass, self.pdl, self.history.quota_until)
+            return str(err) or "quota reached"
+        if isinstance(err, NoDataError) and isinstance(request.kind, Resource):
+            # The gateway has no contract or address for this meter: ask again tomorrow.
+            self._no_data[request.kind] = paris_day(dt_util.utcnow())
+            LOGGER.debug("Linky %s: no %s on the gateway", self.pdl[-4:], request.kind)
+            return None
+        return str(err) or "gateway error"
+
+    def calls_left(self) -> int:
+        """Return the calls this meter may still make today."""
+        return self.budget.left(self.pdl, self._token, self.options.max_calls)
+
+    async def _async_reserve(self) -> bool:
+        """Count one call in the shared budget before making it."""
+        return await self.budget.async_reserve(
+            self.pdl, self._token, self.options.max_calls
+        )
+
     async def _async_call(self, request: Request) -> None:
-        """Count, persist, then make one call and merge its answer."""
+        """Make one call, already counted, and merge its answer."""
         history = self.history
-        history.count_call(dt_util.utcnow())
-        await self.store.async_save_history(history)
+        history.last_call = dt_util.utcnow()
+        self._calls_made += 1
         kind = request.kind
         if kind is Resource.CONTRACT:
             history.contract = await self.client.get_contract()
@@ -300,7 +371,7 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
             production_card=production_card,
             contract=history.contract,
             offpeak_text=offpeak_text,
-            calls_today=history.calls_on(today),
+            calls_today=self.budget.spent_by_meter(self.pdl),
             last_error=history.last_error,
             blacklisted_days=sum(len(days) for days in history.blacklist.values()),
         )
@@ -315,36 +386,37 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
 
     async def async_refresh_resource(self, resource: Resource) -> None:
         """Fetch the contract or the addresses again, one call, within the budget."""
-        now = dt_util.utcnow()
-        if self.history.calls_on(paris_day(now)) >= self.options.max_calls:
-            raise BudgetExhaustedError
-        try:
-            await self._async_call(Request(kind=resource))
-        except EnedisError as err:
-            raise ResourceFailedError(str(err)) from err
-        finally:
-            self.store.schedule_save(self.history)
+        async with self.budget.meter_lock(self.pdl):
+            if not await self._async_reserve():
+                raise BudgetExhaustedError
+            try:
+                await self._async_call(Request(kind=resource))
+            except EnedisError as err:
+                raise ResourceFailedError(str(err)) from err
+            finally:
+                self._save_soon()
+        self._no_data.pop(resource, None)
         self.async_set_updated_data(self.build_data())
 
     async def async_clear_blacklist(self) -> int:
         """Forget the blacklist and fetch again what it held."""
-        freed = self.history.clear_blacklist()
-        self.store.schedule_save(self.history)
+        async with self.budget.meter_lock(self.pdl):
+            freed = self.history.clear_blacklist()
+            self._save_soon()
         await self.async_request_refresh()
         return freed
 
     async def async_wipe_cache(self) -> None:
-        """Forget every stored reading (the call counter is kept) and start over."""
-        old = self.history
-        self.history = History(
-            contract=old.contract,
-            addresses=old.addresses,
-            calls_day=old.calls_day,
-            calls_count=old.calls_count,
-            quota_until=old.quota_until,
-            last_call=old.last_call,
-        )
-        await self.store.async_save_history(self.history)
+        """Forget every stored reading (the call budget is kept) and start over."""
+        async with self.budget.meter_lock(self.pdl):
+            old = self.history
+            self.history = History(
+                contract=old.contract,
+                addresses=old.addresses,
+                quota_until=old.quota_until,
+                last_call=old.last_call,
+            )
+            await self.store.async_save_history(self.history)
         self.async_set_updated_data(self.build_data())
         await self.async_request_refresh()
 

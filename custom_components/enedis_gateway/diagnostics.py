@@ -48,11 +48,10 @@ def _coverage(series: SeriesHistory) -> dict[str, Any]:
     }
 
 
-def _fetch_state(history: History) -> dict[str, Any]:
+def _fetch_state(history: History, budget: dict[str, int]) -> dict[str, Any]:
     """Describe the budget, the blacklist and the retries."""
     return {
-        "calls_day": history.calls_day.isoformat() if history.calls_day else None,
-        "calls_count": history.calls_count,
+        **budget,
         "quota_until": history.quota_until.isoformat() if history.quota_until else None,
         "last_call": history.last_call.isoformat() if history.last_call else None,
         "last_error": history.last_error,
@@ -96,7 +95,16 @@ async def async_get_config_entry_diagnostics(
         "addresses_stored": history.addresses is not None,
         "consumption": _coverage(history.consumption),
         "production": _coverage(history.production),
-        "fetch": _fetch_state(history),
+        "fetch": _fetch_state(
+            history,
+            {
+                "calls_today": coordinator.budget.spent_by_meter(coordinator.pdl),
+                "token_calls_today": coordinator.budget.spent_by_token(
+                    entry.data[CONF_ACCESS_TOKEN]
+                ),
+                "calls_left_today": coordinator.calls_left(),
+            },
+        ),
         "statistics_rows_queued": dict(coordinator.statistics.rows_queued),
         "last_update_success": coordinator.last_update_success,
     }

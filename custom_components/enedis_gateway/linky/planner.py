@@ -140,17 +140,22 @@ def plan(
     addresses: bool,
     now: datetime,
     budget: int,
+    skip: frozenset[Resource] = frozenset(),
 ) -> list[Request]:
-    """Return the ordered calls to make now: resources, yesterday, then history newest first."""
+    """
+    Return the ordered calls to make now: resources, yesterday, then history newest first.
+
+    Resources in skip (the gateway had none today) are not asked for.
+    """
     if budget <= 0 or (history.quota_until is not None and now < history.quota_until):
         return []
     local_now = now.astimezone(PARIS)
     today = local_now.date()
     enabled = [kind for kind in ORDER if kind in kinds]
     requests: list[Request] = []
-    if history.contract is None:
+    if history.contract is None and Resource.CONTRACT not in skip:
         requests.append(Request(kind=Resource.CONTRACT))
-    if addresses and history.addresses is None:
+    if addresses and history.addresses is None and Resource.ADDRESSES not in skip:
         requests.append(Request(kind=Resource.ADDRESSES))
     backlog: list[Request] = []
     for kind in enabled:
