@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
+from custom_components.enedis_gateway.config_flow import is_insecure_url
 from custom_components.enedis_gateway.const import (
     CONF_CONTRACT,
     CONF_GATEWAY,
@@ -140,6 +141,11 @@ async def test_user_errors_then_recover(
         ({CONF_PRICE_HP: "abc"}, {CONF_PRICE_HP: "invalid_price"}),
         ({CONF_PRICE_HC: -0.1}, {CONF_PRICE_HC: "invalid_price"}),
         ({CONF_PRICE_BASE: "-1,5"}, {CONF_PRICE_BASE: "invalid_price"}),
+        # float() reads "0_1" as 1.0 and "1e-1" as 0.1: neither is a price a user types.
+        ({CONF_PRICE_HP: "0_1"}, {CONF_PRICE_HP: "invalid_price"}),
+        ({CONF_PRICE_HP: "1e-1"}, {CONF_PRICE_HP: "invalid_price"}),
+        ({CONF_PRICE_HC: 50}, {CONF_PRICE_HC: "invalid_price"}),
+        ({CONF_PRICE_HC: "10,5"}, {CONF_PRICE_HC: "invalid_price"}),
         (
             {CONF_OFFPEAK_HOURS: "la nuit"},
             {CONF_OFFPEAK_HOURS: "invalid_offpeak_hours"},
@@ -171,6 +177,53 @@ async def test_price_errors_then_recover(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"][CONF_OFFPEAK_HOURS] == "22h30-06h30"
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("http://gateway.invalid:9/api", True),
+        ("https://gateway.invalid:9", False),
+        ("http://192.168.1.20:9", False),
+        ("http://localhost:9", False),
+        ("http://box.local:9", False),
+    ],
+)
+async def test_plain_http_url_warns_once(
+    hass: HomeAssistant, gateway: Gateway, url: str, warned: bool
+) -> None:
+    """A plain http:// URL off the local network is a warning: the same URL again goes on."""
+    flow_id = await start_flow(hass)
+    answers = []
+    for _ in range(2):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, user_input(gateway, "myelectricaldata", **{CONF_URL: url})
+        )
+        answers.append(result["errors"])
+    # The hosts do not answer here: past the warning, the check fails to connect.
+    warnings = [errors.get(CONF_URL) == "insecure_url" for errors in answers]
+    assert warnings == [warned, False]
+    assert "base" in answers[1]
+
+
+@pytest.mark.parametrize(
+    ("url", "insecure"),
+    [
+        ("http://8.8.8.8/api", True),
+        ("HTTP://Gateway.Example.com", True),
+        ("http://[2001:db8::1]:80", False),
+        ("http://[2a00:1450::1]:80", True),
+        ("http://10.0.0.2:5000", False),
+        ("http://127.0.0.1:5000", False),
+        ("http://169.254.1.1", False),
+        ("http://nas.home.arpa", False),
+        ("https://8.8.8.8", False),
+        ("", False),
+    ],
+)
+def test_is_insecure_url(url: str, insecure: bool) -> None:
+    """Only plain http:// leaving the local network is insecure."""
+    assert is_insecure_url(url) is insecure
 
 
 async def test_duplicate_aborts(hass: HomeAssistant, gateway: Gateway) -> None:
