@@ -98,6 +98,20 @@ class Fault(StrEnum):
     NOT_NUMBERS = "not_numbers"
     EMPTY_READINGS = "empty_readings"
     NO_LOAD_CURVE = "no_load_curve"
+    NO_DATA = "no_data"
+    OUT_OF_WINDOW_DAYS = "out_of_window_days"
+    ABSURD_VALUE = "absurd_value"
+    REVERSED_ORDER = "reversed_order"
+    TOKEN_ECHO = "token_echo"  # noqa: S105 - a fault name, not a password
+
+
+# Faults that damage readings and leave the contract and the address alone.
+READING_FAULTS = frozenset(
+    {Fault.OUT_OF_WINDOW_DAYS, Fault.ABSURD_VALUE, Fault.REVERSED_ORDER}
+)
+FUTURE_DAY = date(2030, 1, 1)
+# How far before the window the stray old reading of OUT_OF_WINDOW_DAYS lies.
+STRAY_OLD_DAYS = 730
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +136,8 @@ class _FaultRule:
     def matches(self, kind: str) -> bool:
         if self.types is not None and kind not in self.types:
             return False
+        if self.fault in READING_FAULTS:
+            return kind in READING_TYPES
         return self.fault is not Fault.NO_LOAD_CURVE or kind in LOAD_CURVES
 
 
@@ -173,7 +189,7 @@ def _quota() -> _SimError:
     )
 
 
-def _fault_error(fault: Fault) -> _SimError | None:
+def _fault_error(fault: Fault, token: str) -> _SimError | None:
     """Return the error answer of a fault, None for faults that damage the data."""
     if fault is Fault.UNAUTHORIZED:
         return _unauthorized()
@@ -191,8 +207,18 @@ def _fault_error(fault: Fault) -> _SimError | None:
             description="Internal Server Error: Enedis answered an error",
             http_status=500,
         )
-    if fault is Fault.NO_LOAD_CURVE:
+    if fault in (Fault.NO_LOAD_CURVE, Fault.NO_DATA):
         return _no_data()
+    if fault is Fault.TOKEN_ECHO:
+        # Gateways echo what they received, re-cased or cut.
+        return _SimError(
+            code="enedis_return_ko",
+            description=(
+                f"Internal Server Error: token {token.lower()} refused upstream,"
+                f" key {token[:10]}... unknown"
+            ),
+            http_status=500,
+        )
     return None
 
 
@@ -273,6 +299,8 @@ class Simulator:
         self.publish_hour = publish_hour
         self.daily_limit = daily_limit
         self.timeout_delay = timeout_delay
+        # The value ABSURD_VALUE puts in a reply: 2**64 by default.
+        self.absurd_value = "18446744073709551616"
         self.late_days: dict[date, datetime] = {}
         self.holes: set[date] = set()
         self.calls: list[Call] = []
@@ -383,7 +411,10 @@ class Simulator:
         try:
             self._check_access(request.headers.get("Authorization"), pdl, now)
             fault = self._take_fault(kind)
-            if fault is not None and (fault_error := _fault_error(fault)) is not None:
+            if (
+                fault is not None
+                and (fault_error := _fault_error(fault, self.token)) is not None
+            ):
                 raise fault_error
             payload = self._payload(kind, pdl, start_text, end_text, now)
         except _SimError as err:
@@ -411,7 +442,8 @@ class Simulator:
             text, http_status = _error_body(protocol, error)
         else:
             assert payload is not None
-            text, http_status = json.dumps(_distort(fault, payload)), 200
+            damaged = self._damage(fault, kind, payload, now)
+            text, http_status = json.dumps(_distort(fault, damaged)), 200
         if fault is Fault.TRUNCATED_JSON:
             text, http_status = text[: len(text) // 2], 200
         return web.Response(
@@ -503,6 +535,48 @@ class Simulator:
                 "interval_reading": readings,
             }
         }
+
+    def _damage(
+        self, fault: Fault | None, kind: str, payload: dict[str, Any], now: datetime
+    ) -> dict[str, Any]:
+        """Return the payload damaged by a fault that needs the household or the date."""
+        if fault not in READING_FAULTS or kind not in READING_TYPES:
+            return payload
+        meter_reading = payload["meter_reading"]
+        readings: list[dict[str, str]] = list(meter_reading["interval_reading"])
+        if fault is Fault.OUT_OF_WINDOW_DAYS:
+            readings = self._out_of_window(kind, meter_reading, readings, now)
+        elif fault is Fault.ABSURD_VALUE:
+            readings[-1] = {**readings[-1], "value": self.absurd_value}
+        else:
+            readings.reverse()
+        return {"meter_reading": {**meter_reading, "interval_reading": readings}}
+
+    def _out_of_window(
+        self,
+        kind: str,
+        meter_reading: dict[str, Any],
+        readings: list[dict[str, str]],
+        now: datetime,
+    ) -> list[dict[str, str]]:
+        """Return the readings wrapped in days nobody asked for."""
+        today = now.date()
+        future = self._readings(kind, FUTURE_DAY)
+        if kind in LOAD_CURVES:
+            # Today's intervals ended so far, at least one; and a day in the future.
+            partial = [
+                item
+                for item in self._readings(kind, today)
+                if item["date"] <= _stamp(now)
+            ]
+            return readings + (partial or self._readings(kind, today)[:1]) + future
+        start = date.fromisoformat(meter_reading["start"])
+        old = self._readings(kind, start - timedelta(days=STRAY_OLD_DAYS))
+        partial = [
+            {**item, "value": str(int(item["value"]) // 2)}
+            for item in self._readings(kind, today)
+        ]
+        return old + readings + partial + future
 
     def _check_window(self, kind: str, start: date, end: date, today: date) -> None:
         if start >= end:

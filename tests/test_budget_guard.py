@@ -18,9 +18,10 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.enedis_gateway.const import CONF_GATEWAY, CONF_PDL, DOMAIN
+from simulator import Fault
 
 from .conftest import PDL, TOKEN, Gateway, make_entry
-from .test_coordinator import CALLS, PARIS, advance, paris, setup
+from .test_coordinator import CALLS, CARD, PARIS, advance, paris, setup
 
 OTHER_PDL = "98765432109876"
 DAY_ONE = date(2026, 11, 20)
@@ -223,3 +224,28 @@ async def test_negative_stored_count_is_not_trusted(
     freezer.move_to(paris("2026-11-21 09:00:00"))
     await advance(hass, freezer, 1)
     assert per_day(gateway) == {DAY_TWO: 15}
+
+
+@pytest.mark.parametrize("resource", ["addresses", "contracts"])
+async def test_resource_without_data_is_asked_once_a_day(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    resource: str,
+) -> None:
+    """A gateway answering 404 for the address or contract costs one call a day, no more."""
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    gateway.sim.inject(Fault.NO_DATA, count=None, types={resource})
+    entry = make_entry(gateway, options={"addresses": True})
+    await setup(hass, entry)
+    await advance(hass, freezer, 30)
+    asked = Counter(
+        call.at.astimezone(PARIS).date()
+        for call in gateway.sim.calls
+        if call.type == resource
+    )
+    assert asked == {DAY_ONE: 1, DAY_TWO: 1}
+    # The measurements still flow, and nothing unexpected was logged.
+    assert hass.states.get(CARD).attributes["yesterdayDate"] == "2026-11-20"
+    assert "Unexpected error" not in caplog.text

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 import json
+import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,7 @@ from custom_components.enedis_gateway.linky.models import (
     MaxPowerReading,
     MeasureType,
 )
+from custom_components.enedis_gateway.linky.redact import MARKER, redact
 from simulator import Fault, Household, Simulator
 from simulator.testing import RunningSimulator, start_simulator
 
@@ -335,6 +337,213 @@ async def test_info_fault_is_a_gateway_error(
     env.sim.inject(fault)
     with pytest.raises(GatewayError):
         await call(env.client())
+
+
+# Hostile replies: days nobody asked for, absurd values, newest first.
+
+CLIENT_LOGGER = "custom_components.enedis_gateway.linky.client"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        pytest.param(
+            _daily,
+            "Dropped 3 daily_consumption readings outside 2026-11-20..2026-11-28,"
+            " days 2024-11-20 to 2030-01-01",
+            id="daily",
+        ),
+        pytest.param(
+            _curve,
+            # Today's 20 half-hours ended by 10:00, and the 48 of 2030-01-01.
+            "Dropped 68 consumption_load_curve readings outside"
+            " 2026-11-21..2026-11-28, days 2026-11-28 to 2030-01-01",
+            id="curve",
+        ),
+        pytest.param(
+            _max_power,
+            "Dropped 3 daily_consumption_max_power readings outside"
+            " 2026-11-20..2026-11-28, days 2024-11-20 to 2030-01-01",
+            id="max_power",
+        ),
+    ],
+)
+async def test_out_of_window_days_are_dropped(
+    env: Env, caplog: pytest.LogCaptureFixture, call: Call, message: str
+) -> None:
+    client = env.client()
+    expected = await call(client)
+    env.sim.inject(Fault.OUT_OF_WINDOW_DAYS)
+    caplog.set_level(logging.DEBUG, logger=CLIENT_LOGGER)
+    assert await call(client) == expected
+    assert env.sim.calls[-1].status == "fault:out_of_window_days"
+    dropped = [
+        record.getMessage()
+        for record in caplog.records
+        if record.getMessage().startswith("Dropped")
+    ]
+    assert dropped == [message]
+    assert TOKEN not in caplog.text
+
+
+async def test_wire_out_of_window_days(env: Env) -> None:
+    env.sim.inject(Fault.OUT_OF_WINDOW_DAYS, count=None)
+    _, _, daily = await _raw(env, "daily_consumption")
+    _, _, curve = await _raw(env, "consumption_load_curve", start="2026-11-21")
+    days = [
+        item["date"] for item in json.loads(daily)["meter_reading"]["interval_reading"]
+    ]
+    assert days == [
+        "2024-11-20",
+        *(day.isoformat() for day in _days(date(2026, 11, 20), TODAY)),
+        "2026-11-28",
+        "2030-01-01",
+    ]
+    stamps = [
+        item["date"] for item in json.loads(curve)["meter_reading"]["interval_reading"]
+    ]
+    assert stamps[7 * 48 : 7 * 48 + 20][-1] == "2026-11-28 10:00:00"
+    assert stamps[7 * 48 + 20] == "2030-01-01 00:30:00"
+    assert len(stamps) == 7 * 48 + 20 + 48
+
+
+@pytest.mark.parametrize(
+    ("call", "readings"),
+    [
+        pytest.param(
+            _daily,
+            [
+                {"date": "2026-11-28", "value": "1"},
+                {"date": "2030-01-01", "value": "1"},
+                {"date": "2026-11-19", "value": "1"},
+            ],
+            id="daily",
+        ),
+        pytest.param(
+            _curve,
+            # Each ends a half-hour that starts outside [2026-11-21, 2026-11-28).
+            [
+                {"date": "2026-11-21 00:00:00", "value": "1"},
+                {"date": "2026-11-28 00:30:00", "value": "1"},
+                {"date": "2030-01-01 12:00:00", "value": "1"},
+            ],
+            id="curve",
+        ),
+        pytest.param(
+            _max_power,
+            [
+                {"date": "2026-11-19 23:59:59", "value": "1"},
+                {"date": "2026-11-28 00:00:00", "value": "1"},
+            ],
+            id="max_power",
+        ),
+    ],
+)
+async def test_only_out_of_window_days_is_no_data(
+    fake: FakeGateway, call: Call, readings: list[dict[str, str]]
+) -> None:
+    fake.reply = (
+        200,
+        json.dumps({"meter_reading": {"interval_reading": readings}}),
+        "application/json",
+    )
+    async with aiohttp.ClientSession() as session:
+        client = _fake_client(session, fake, Gateway.MYELECTRICALDATA, fake.url)
+        with pytest.raises(NoDataError) as excinfo:
+            await call(client)
+    assert excinfo.type is NoDataError
+
+
+async def test_window_edges_follow_the_interval_start(fake: FakeGateway) -> None:
+    stamps = [
+        "2026-11-21 00:00:00",
+        "2026-11-21 00:30:00",
+        "2026-11-28 00:00:00",
+        "2026-11-28 00:30:00",
+    ]
+    readings = [{"date": stamp, "value": "100"} for stamp in stamps]
+    fake.reply = (
+        200,
+        json.dumps({"meter_reading": {"interval_reading": readings}}),
+        "application/json",
+    )
+    async with aiohttp.ClientSession() as session:
+        client = _fake_client(session, fake, Gateway.MYELECTRICALDATA, fake.url)
+        points = await _curve(client)
+    assert isinstance(points, list)
+    assert [point.start.astimezone(PARIS) for point in points] == [
+        datetime(2026, 11, 21, 0, 0, tzinfo=PARIS),
+        datetime(2026, 11, 27, 23, 30, tzinfo=PARIS),
+    ]
+
+
+@pytest.mark.parametrize("call", READING_CALLS)
+@pytest.mark.parametrize(
+    "value", ["18446744073709551616", "1e308", "-5000", "-0.001", "99999999"]
+)
+async def test_absurd_value_rejects_the_reply(env: Env, call: Call, value: str) -> None:
+    env.sim.absurd_value = value
+    env.sim.inject(Fault.ABSURD_VALUE)
+    client = env.client()
+    with pytest.raises(GatewayError, match="value out of physical bounds") as excinfo:
+        await call(client)
+    assert excinfo.type is GatewayError
+    assert env.sim.calls[-1].status == "fault:absurd_value"
+    assert await call(client)
+
+
+async def test_wire_absurd_value(env: Env) -> None:
+    env.sim.inject(Fault.ABSURD_VALUE)
+    _, _, text = await _raw(env, "daily_consumption")
+    values = [
+        item["value"] for item in json.loads(text)["meter_reading"]["interval_reading"]
+    ]
+    assert values[-1] == str(2**64)
+    assert all(int(value) < 100_000 for value in values[:-1])
+
+
+@pytest.mark.parametrize("call", READING_CALLS)
+async def test_reading_faults_leave_the_contract_alone(env: Env, call: Call) -> None:
+    env.sim.inject(Fault.ABSURD_VALUE)
+    assert await env.client().get_contract()
+    with pytest.raises(GatewayError):
+        await call(env.client())
+
+
+@pytest.mark.parametrize(
+    "start", [date(2026, 10, 22), date(2026, 3, 26), date(2026, 11, 21)]
+)
+async def test_load_curve_newest_first(env: Env, start: date) -> None:
+    end = start + timedelta(days=7)
+    env.sim.inject(Fault.REVERSED_ORDER)
+    points = await env.client().get_load_curve(
+        MeasureType.CONSUMPTION_LOAD_CURVE, start, end
+    )
+    assert env.sim.calls[-1].status == "fault:reversed_order"
+    assert points == [
+        LoadCurvePoint(start=begin, minutes=minutes, watts=watts)
+        for day in _days(start, end)
+        for begin, minutes, watts in env.household.curve(day)
+    ]
+
+
+@pytest.mark.parametrize("call", [_daily, _max_power])
+async def test_daily_newest_first(env: Env, call: Call) -> None:
+    client = env.client()
+    expected = await call(client)
+    env.sim.inject(Fault.REVERSED_ORDER)
+    assert await call(client) == expected
+
+
+async def test_wire_reversed_order(env: Env) -> None:
+    env.sim.inject(Fault.REVERSED_ORDER)
+    _, _, text = await _raw(env, "daily_consumption")
+    days = [
+        item["date"] for item in json.loads(text)["meter_reading"]["interval_reading"]
+    ]
+    assert days == [
+        day.isoformat() for day in reversed(_days(date(2026, 11, 20), TODAY))
+    ]
 
 
 async def test_timeout(env: Env) -> None:
@@ -828,6 +1037,67 @@ async def test_token_echoed_by_the_gateway_is_redacted(
     assert "REDACTED" in str(body_error.value)
 
 
+@pytest.mark.parametrize("call", ALL_CALLS)
+async def test_transformed_token_echo_is_redacted(env: Env, call: Call) -> None:
+    env.sim.inject(Fault.TOKEN_ECHO)
+    with pytest.raises(GatewayError) as excinfo:
+        await call(env.client())
+    assert excinfo.type is GatewayError
+    assert env.sim.calls[-1].status == "fault:token_echo"
+    for text in (str(excinfo.value), repr(excinfo.value)):
+        assert TOKEN.lower() not in text.lower()
+        assert TOKEN[:10].lower() not in text.lower()
+    assert MARKER in str(excinfo.value)
+    assert "refused upstream" in str(excinfo.value)
+
+
+WIRE_ECHO_ANSWERS = {
+    Gateway.MYELECTRICALDATA: (500, "detail"),
+    Gateway.ENEDIS_GATEWAY: (200, "description"),
+}
+
+
+async def test_wire_token_echo(env: Env) -> None:
+    env.sim.inject(Fault.TOKEN_ECHO)
+    status, _, text = await _raw(env, "daily_consumption")
+    expected_status, key = WIRE_ECHO_ANSWERS[env.protocol]
+    assert status == expected_status
+    message = json.loads(text)[key]
+    assert TOKEN.lower() in message
+    assert f"{TOKEN[:10]}..." in message
+    assert TOKEN not in message
+
+
+@pytest.mark.parametrize("protocol", list(Gateway))
+@pytest.mark.parametrize(
+    "echo",
+    [
+        TOKEN.lower(),
+        "sim-TOKEN-0123456789",
+        TOKEN[:8],
+        TOKEN[:9],
+        TOKEN[-8:],
+        f"Bearer{TOKEN}x",
+    ],
+)
+@pytest.mark.parametrize(
+    ("status", "key"), [(200, "description"), (403, "detail"), (500, "detail")]
+)
+async def test_token_fragments_echoed_are_redacted(
+    fake: FakeGateway, protocol: Gateway, echo: str, status: int, key: str
+) -> None:
+    body = {key: f"token {echo} is unknown, {echo}!"}
+    if status == 200:
+        body["error"] = "invalid_token"
+    fake.reply = (status, json.dumps(body), "application/json")
+    async with aiohttp.ClientSession() as session:
+        client = _fake_client(session, fake, protocol, fake.url)
+        with pytest.raises(EnedisError) as excinfo:
+            await client.get_contract()
+    assert echo not in str(excinfo.value)
+    assert str(excinfo.value).count(MARKER) == 2
+
+
 async def test_connection_refused(socket_enabled: None) -> None:
     running = await start_simulator(Simulator())
     url = running.base_url
@@ -1052,3 +1322,55 @@ async def test_wire_unknown_type(env: Env) -> None:
         == {Gateway.MYELECTRICALDATA: 400, Gateway.ENEDIS_GATEWAY: 200}[env.protocol]
     )
     assert "unknown measure type" in text
+
+
+# Token redaction, the pure function.
+
+SECRET = "Zx9QmT4vLp2WsK7nRb3Y"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"bad token {SECRET}", f"bad token {MARKER}"),
+        (f"bad token {SECRET.lower()}", f"bad token {MARKER}"),
+        (f"bad token {SECRET.upper()}", f"bad token {MARKER}"),
+        (f"bad token {SECRET[:8]}...", f"bad token {MARKER}..."),
+        (f"bad token {SECRET[:9]}...", f"bad token {MARKER}..."),
+        (f"key {SECRET[5:14].lower()} unknown", f"key {MARKER} unknown"),
+        (f"token=abc{SECRET}def;", f"token=abc{MARKER}def;"),
+        (f"{SECRET} then {SECRET[:10].lower()}", f"{MARKER} then {MARKER}"),
+        (f"{SECRET[:12]}{SECRET[8:]}", MARKER),
+        (f"{SECRET[:8]}{SECRET[12:]}", MARKER),
+        (f"only {SECRET[:7]} left", f"only {SECRET[:7]} left"),
+        (f"{SECRET[:7]} {SECRET[7:14]}", f"{SECRET[:7]} {SECRET[7:14]}"),
+        ("İstanbul zx9qmt4vlp2w İ", f"İstanbul {MARKER} İ"),
+        ("", ""),
+        ("nothing secret here", "nothing secret here"),
+    ],
+)
+def test_redact(text: str, expected: str) -> None:
+    assert redact(text, SECRET) == expected
+
+
+@pytest.mark.parametrize(
+    ("secret", "text", "expected"),
+    [
+        ("", "any text", "any text"),
+        ("abc", "abc ABC abcd", f"{MARKER} ABC {MARKER}d"),
+        ("abcdefg", "abcdefg abcdef", f"{MARKER} abcdef"),
+    ],
+)
+def test_redact_short_secret_exact_only(secret: str, text: str, expected: str) -> None:
+    assert redact(text, secret) == expected
+
+
+def test_redact_min_len() -> None:
+    assert redact(f"<{SECRET[:4]}>", SECRET, min_len=4) == f"<{MARKER}>"
+    with pytest.raises(ValueError, match="min_len"):
+        redact("text", SECRET, min_len=0)
+
+
+def test_redact_long_text_and_secret() -> None:
+    text = ("x" * 999 + SECRET.lower()[3:12]) * 1000
+    assert redact(text, SECRET * 50).count(MARKER) == 1000

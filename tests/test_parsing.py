@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
+import random
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,8 @@ from custom_components.enedis_gateway.linky.models import (
     MaxPowerReading,
 )
 from custom_components.enedis_gateway.linky.parsing import (
+    MAX_DAILY_WH,
+    MAX_POWER_VA,
     parse_addresses,
     parse_contract,
     parse_daily,
@@ -290,6 +293,80 @@ def test_bad_interval_lengths(interval: Any) -> None:
         parse_load_curve(payload)
 
 
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 10, 25),
+        date(2025, 10, 26),
+        date(2026, 3, 29),
+        date(2026, 11, 26),
+    ],
+)
+@pytest.mark.parametrize("minutes", [30, 10])
+def test_load_curve_newest_first(day: date, minutes: int) -> None:
+    ascending = _curve_payload(_starts(day, minutes), minutes)
+    items = ascending["meter_reading"]["interval_reading"]
+    descending = _meter(items[::-1])
+    assert parse_load_curve(descending) == parse_load_curve(ascending)
+    assert [point.start for point in parse_load_curve(descending)] == _starts(
+        day, minutes
+    )
+
+
+def test_load_curve_week_newest_first() -> None:
+    starts = [
+        start
+        for offset in range(7)
+        for start in _starts(date(2026, 10, 22) + timedelta(days=offset))
+    ]
+    ascending = _curve_payload(starts)
+    descending = _meter(ascending["meter_reading"]["interval_reading"][::-1])
+    points = parse_load_curve(descending)
+    assert len(points) == 7 * 48 + 2
+    assert points == parse_load_curve(ascending)
+
+
+def test_repeated_hour_newest_first() -> None:
+    stamps = ["2026-10-25 03:00:00"] + [
+        "2026-10-25 02:30:00",
+        "2026-10-25 02:00:00",
+    ] * 2
+    payload = _meter(
+        [
+            {"date": stamp, "value": str(4 - index), "interval_length": "PT30M"}
+            for index, stamp in enumerate(stamps)
+        ]
+    )
+    # The same points, values included, as test_autumn_repeated_hour_is_resolved_by_order.
+    assert [(point.start, point.watts) for point in parse_load_curve(payload)] == [
+        (datetime(2026, 10, 24, 23, 30, tzinfo=UTC), 0),
+        (datetime(2026, 10, 25, 0, 0, tzinfo=UTC), 1),
+        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), 2),
+        (datetime(2026, 10, 25, 1, 0, tzinfo=UTC), 3),
+        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), 4),
+    ]
+
+
+@pytest.mark.parametrize("day", [date(2026, 10, 25), date(2026, 3, 29)])
+@pytest.mark.parametrize("seed", range(5))
+def test_load_curve_shuffled(day: date, seed: int) -> None:
+    items = list(_curve_payload(_starts(day))["meter_reading"]["interval_reading"])
+    random.Random(seed).shuffle(items)
+    points = parse_load_curve(_meter(items))
+    # Which copy of the repeated hour holds which value cannot be known, but every
+    # interval of the day is there once, and the same order gives the same result.
+    assert [point.start for point in points] == _starts(day)
+    assert sorted(point.watts for point in points) == sorted(
+        float(item["value"]) for item in items
+    )
+    assert parse_load_curve(_meter(items)) == points
+
+
+def test_repeated_hour_single_copy_is_summer_time() -> None:
+    payload = _meter([{"date": "2026-10-25 02:30:00", "value": "1"}])
+    assert parse_load_curve(payload)[0].end == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
 # Max power.
 
 
@@ -320,6 +397,59 @@ def test_max_power_date_without_time() -> None:
     (reading,) = parse_max_power(_meter([{"value": "10", "date": "2026-11-26"}]))
     assert reading.day == date(2026, 11, 26)
     assert reading.at == datetime(2026, 11, 26, tzinfo=PARIS)
+
+
+# Physical bounds.
+
+BOUNDED: list[tuple[Callable[[Any], list[Any]], str, float]] = [
+    (parse_daily, "2026-11-26", MAX_DAILY_WH),
+    (parse_load_curve, "2026-11-26 12:00:00", MAX_POWER_VA),
+    (parse_max_power, "2026-11-26 19:12:45", MAX_POWER_VA),
+]
+
+
+def test_bounds_fit_a_36_kva_meter() -> None:
+    assert 36_000 < MAX_POWER_VA < 50_000
+    assert MAX_DAILY_WH == MAX_POWER_VA * 25
+
+
+@pytest.mark.parametrize(("parser", "stamp", "limit"), BOUNDED)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "18446744073709551616",
+        2**64,
+        "1e308",
+        1e308,
+        "-5000",
+        -5000,
+        "-1",
+        "-0.5",
+        "1e7",
+        "2000000",
+    ],
+)
+def test_value_out_of_physical_bounds(
+    parser: Callable[[Any], list[Any]], stamp: str, limit: float, value: Any
+) -> None:
+    payload = _meter(
+        [
+            {"date": stamp, "value": "100"},
+            {"date": stamp, "value": value},
+        ]
+    )
+    with pytest.raises(GatewayError, match="value out of physical bounds"):
+        parser(payload)
+
+
+@pytest.mark.parametrize(("parser", "stamp", "limit"), BOUNDED)
+def test_value_at_physical_bounds(
+    parser: Callable[[Any], list[Any]], stamp: str, limit: float
+) -> None:
+    assert len(parser(_meter([{"date": stamp, "value": "0"}]))) == 1
+    assert len(parser(_meter([{"date": stamp, "value": str(limit)}]))) == 1
+    with pytest.raises(GatewayError, match="value out of physical bounds"):
+        parser(_meter([{"date": stamp, "value": str(limit + 1)}]))
 
 
 # Contracts.

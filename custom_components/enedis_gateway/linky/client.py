@@ -19,6 +19,7 @@ from .exceptions import (
     NoDataError,
     QuotaError,
 )
+from .history import paris_day
 from .models import (
     DEFAULT_URLS,
     Addresses,
@@ -36,6 +37,7 @@ from .parsing import (
     parse_load_curve,
     parse_max_power,
 )
+from .redact import redact
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -138,7 +140,8 @@ class EnedisClient:
         if kind not in (MeasureType.DAILY_CONSUMPTION, MeasureType.DAILY_PRODUCTION):
             raise ValueError(f"{kind} is not a daily energy type")
         payload = await self._request(kind, start, end)
-        return self._non_empty(self._parse(parse_daily, payload), kind)
+        readings = self._parse(parse_daily, payload)
+        return self._in_window(readings, lambda reading: reading.day, kind, start, end)
 
     async def get_load_curve(
         self, kind: MeasureType, start: date, end: date
@@ -147,19 +150,50 @@ class EnedisClient:
         if not kind.is_load_curve:
             raise ValueError(f"{kind} is not a load curve type")
         payload = await self._request(kind, start, end)
-        return self._non_empty(self._parse(parse_load_curve, payload), kind)
+        points = self._parse(parse_load_curve, payload)
+        # A point belongs to the day its interval starts in, as the history stores it.
+        return self._in_window(
+            points, lambda point: paris_day(point.start), kind, start, end
+        )
 
     async def get_max_power(self, start: date, end: date) -> list[MaxPowerReading]:
         """Return the daily peak apparent power of each day in [start, end)."""
         kind = MeasureType.DAILY_CONSUMPTION_MAX_POWER
         payload = await self._request(kind, start, end)
-        return self._non_empty(self._parse(parse_max_power, payload), kind)
+        readings = self._parse(parse_max_power, payload)
+        return self._in_window(readings, lambda reading: reading.day, kind, start, end)
 
     @staticmethod
-    def _non_empty[T](readings: list[T], kind: str) -> list[T]:
-        if not readings:
+    def _in_window[T](
+        readings: list[T],
+        day_of: Callable[[T], date],
+        kind: str,
+        start: date,
+        end: date,
+    ) -> list[T]:
+        """Keep the readings of the days of [start, end); raise NoDataError if none."""
+        kept: list[T] = []
+        dropped: list[date] = []
+        for reading in readings:
+            day = day_of(reading)
+            if start <= day < end:
+                kept.append(reading)
+            else:
+                dropped.append(day)
+        if dropped:
+            # A partial today, a future or an unasked day would overwrite good history.
+            _LOGGER.debug(
+                "Dropped %s %s readings outside %s..%s, days %s to %s",
+                len(dropped),
+                kind,
+                start,
+                end,
+                min(dropped),
+                max(dropped),
+            )
+        if not kept:
             raise NoDataError(f"No {kind} readings in the window")
-        return readings
+        return kept
 
     def _parse[**P, T](
         self, parser: Callable[P, T], *args: P.args, **kwargs: P.kwargs
@@ -171,10 +205,9 @@ class EnedisClient:
             raise GatewayError(self._redact(str(err))) from None
 
     def _redact(self, text: str) -> str:
-        """Return text without the token, cut to a readable length."""
-        if self._token:
-            text = text.replace(self._token, "**REDACTED**")
-        return text[:_MAX_MESSAGE]
+        """Return text without the token or any echo of it, cut to a readable length."""
+        # Cut after redacting: a cut could leave a fragment too short to recognize.
+        return redact(text, self._token)[:_MAX_MESSAGE]
 
     def _build_request(
         self, kind: str, start: date | None, end: date | None

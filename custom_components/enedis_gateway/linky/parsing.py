@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 import json
 import math
 import re
@@ -22,6 +24,10 @@ from .models import (
 DEFAULT_INTERVAL_MINUTES = 30
 MIN_YEAR = 1900
 MAX_YEAR = 2999
+# Load-curve W and peak VA: 36 kVA tops the Linky (C5) range; 20% more for short peaks.
+MAX_POWER_VA = 36_000 * 1.2
+# Daily Wh: that power all day long, and the autumn DST day lasts 25 hours.
+MAX_DAILY_WH = MAX_POWER_VA * 25
 
 _INTERVAL_RE = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?$", re.IGNORECASE)
 _POWER_RE = re.compile(r"(\d+(?:[.,]\d+)?)")
@@ -65,6 +71,13 @@ def _number(item: Mapping[str, Any], what: str) -> float:
         raise _fail(what, "value is not a number") from err
     if not math.isfinite(number):
         raise _fail(what, "value is not finite")
+    return number
+
+
+def _bounded(number: float, limit: float, what: str) -> float:
+    """Reject negative values and values no meter can measure, before they are stored."""
+    if not 0 <= number <= limit:
+        raise _fail(what, "value out of physical bounds")
     return number
 
 
@@ -112,20 +125,52 @@ def _round_trips(local: datetime) -> bool:
     return back.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
-def _local_end(naive: datetime, previous: datetime | None) -> datetime:
-    """Return the UTC instant of a Paris wall-clock end stamp, in order of appearance."""
+def _is_ambiguous(naive: datetime) -> bool:
+    """Return True for a wall-clock time that occurs twice (the repeated autumn hour)."""
     first = naive.replace(tzinfo=PARIS, fold=0)
     second = naive.replace(tzinfo=PARIS, fold=1)
-    if first.utcoffset() == second.utcoffset() or not (
-        _round_trips(first) and _round_trips(second)
-    ):
-        # Unambiguous, or inside the spring gap where fold=0 keeps the winter offset.
-        return first.astimezone(UTC)
-    earlier, later = first.astimezone(UTC), second.astimezone(UTC)
-    # The repeated autumn hour comes first in summer time, then in winter time.
-    if previous is not None and earlier <= previous:
-        return later
-    return earlier
+    # Inside the spring gap the offsets differ too, but neither time round-trips.
+    return (
+        first.utcoffset() != second.utcoffset()
+        and _round_trips(first)
+        and _round_trips(second)
+    )
+
+
+def _is_descending(stamps: list[datetime]) -> bool:
+    """Return True when most consecutive wall-clock stamps go back in time."""
+    ups = downs = 0
+    for earlier, later in pairwise(stamps):
+        if later > earlier:
+            ups += 1
+        elif later < earlier:
+            downs += 1
+    return downs > ups
+
+
+def _folds(stamps: list[datetime | None]) -> list[int]:
+    """Return the fold of each naive Paris wall-clock stamp (None: an aware one)."""
+    # The repeated autumn hour comes first in summer time (fold 0), then in winter
+    # time (fold 1), in the order of time. A reply read newest-first holds the same
+    # copies in reverse: the order of the reply (most consecutive stamps going up,
+    # or down) tells which copy is which, so the result is the same either way. In
+    # a shuffled reply the two copies of a stamp cannot be told apart: they still
+    # get one fold each, the values paired with them by the majority order of the
+    # reply (ascending on a tie), deterministically.
+    naive = [stamp for stamp in stamps if stamp is not None]
+    order = list(range(len(stamps)))
+    if _is_descending(naive):
+        order.reverse()
+    folds = [0] * len(stamps)
+    seen: Counter[datetime] = Counter()
+    for index in order:
+        stamp = stamps[index]
+        if stamp is None or not _is_ambiguous(stamp):
+            continue
+        # A third copy is a duplicate of the winter one, as duplicates are elsewhere.
+        folds[index] = min(seen[stamp], 1)
+        seen[stamp] += 1
+    return folds
 
 
 def parse_daily(payload: Any) -> list[DailyReading]:
@@ -134,25 +179,28 @@ def parse_daily(payload: Any) -> list[DailyReading]:
     readings: dict[date, DailyReading] = {}
     for item in _readings(payload, what):
         day = _day(_text(item, "date", what), what)
-        readings[day] = DailyReading(day=day, wh=round(_number(item, what)))
+        wh = _bounded(_number(item, what), MAX_DAILY_WH, what)
+        readings[day] = DailyReading(day=day, wh=round(wh))
     return [readings[day] for day in sorted(readings)]
 
 
 def parse_load_curve(payload: Any) -> list[LoadCurvePoint]:
     """Parse a load-curve reply into points stamped at their UTC interval start."""
     what = "load curve"
+    items = _readings(payload, what)
+    stamps = [_wall_clock(_text(item, "date", what), what) for item in items]
+    folds = _folds([stamp if stamp.tzinfo is None else None for stamp in stamps])
     points: dict[datetime, LoadCurvePoint] = {}
-    previous: datetime | None = None
-    for item in _readings(payload, what):
-        stamp = _wall_clock(_text(item, "date", what), what)
+    for item, stamp, fold in zip(items, stamps, folds, strict=True):
         minutes = _interval_minutes(item, what)
-        watts = _number(item, what)
-        if stamp.tzinfo is None:
-            end = _local_end(stamp, previous)
-        else:
-            end = stamp.astimezone(UTC)
-        previous = end
-        start = end - timedelta(minutes=minutes)
+        watts = _bounded(_number(item, what), MAX_POWER_VA, what)
+        # Inside the spring gap fold 0 keeps the winter offset.
+        end = (
+            stamp
+            if stamp.tzinfo is not None
+            else stamp.replace(tzinfo=PARIS, fold=fold)
+        )
+        start = end.astimezone(UTC) - timedelta(minutes=minutes)
         points[start] = LoadCurvePoint(start=start, minutes=minutes, watts=watts)
     return [points[start] for start in sorted(points)]
 
@@ -169,7 +217,8 @@ def parse_max_power(payload: Any) -> list[MaxPowerReading]:
             else stamp.astimezone(PARIS)
         )
         day = at.date()
-        readings[day] = MaxPowerReading(day=day, va=round(_number(item, what)), at=at)
+        va = _bounded(_number(item, what), MAX_POWER_VA, what)
+        readings[day] = MaxPowerReading(day=day, va=round(va), at=at)
     return [readings[day] for day in sorted(readings)]
 
 
