@@ -44,7 +44,7 @@ async def run_action(hass: HomeAssistant, entry: MockConfigEntry, action: str) -
     )
 
 
-@pytest.mark.parametrize("action", ["clear_blacklist", "wipe_cache"])
+@pytest.mark.parametrize("action", ["retry_skipped_days", "wipe_cache"])
 async def test_action_during_refresh_spends_one_budget(
     hass: HomeAssistant,
     gateway: Gateway,
@@ -64,7 +64,7 @@ async def test_action_during_refresh_spends_one_budget(
     assert hass.states.get(CALLS).state == "15"
 
 
-@pytest.mark.parametrize("trigger", ["refresh", "clear_blacklist"])
+@pytest.mark.parametrize("trigger", ["refresh", "retry_skipped_days"])
 async def test_reload_during_refresh_spends_one_budget(
     hass: HomeAssistant,
     gateway: Gateway,
@@ -190,7 +190,7 @@ async def test_clock_going_back_gives_no_second_budget(
     await setup(hass, entry)
     for moment in ("2026-11-19 09:00:00", "2026-11-20 10:00:00"):
         freezer.move_to(paris(moment))
-        await run_action(hass, entry, "clear_blacklist")
+        await run_action(hass, entry, "retry_skipped_days")
         await advance(hass, freezer, 3)
     assert len(gateway.sim.calls) == 15
     assert hass.states.get(CALLS).state == "15"

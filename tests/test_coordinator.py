@@ -203,7 +203,7 @@ async def test_hole_blacklisted_after_seven_attempts(
     await advance(hass, freezer, 24 * 2)
     assert not [call for call in gateway.sim.calls if asked(call)]
     await hass.services.async_call(
-        DOMAIN, "clear_blacklist", {"config_entry_id": entry.entry_id}, blocking=True
+        DOMAIN, "retry_skipped_days", {"config_entry_id": entry.entry_id}, blocking=True
     )
     await hass.async_block_till_done()
     assert len([call for call in gateway.sim.calls if asked(call)]) == 3

@@ -10,6 +10,7 @@ from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRE
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -151,9 +152,53 @@ async def test_action_on_unloaded_entry(
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
             DOMAIN,
-            "clear_blacklist",
+            "retry_skipped_days",
             {"config_entry_id": entry.entry_id},
             blocking=True,
         )
     assert err.value.translation_key == "entry_not_loaded"
     assert err.value.translation_placeholders == {"title": f"Linky {PDL}"}
+
+
+async def test_old_action_name_still_works_with_a_repair_issue(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """clear_blacklist (0.1.0) runs retry_skipped_days and asks for the new name."""
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    entry = make_entry(gateway)
+    await setup(hass, entry)
+    registry = ir.async_get(hass)
+    assert registry.async_get_issue(DOMAIN, "deprecated_action_clear_blacklist") is None
+    await hass.services.async_call(
+        DOMAIN, "clear_blacklist", {"config_entry_id": entry.entry_id}, blocking=True
+    )
+    issue = registry.async_get_issue(DOMAIN, "deprecated_action_clear_blacklist")
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "old": "enedis_gateway.clear_blacklist",
+        "new": "enedis_gateway.retry_skipped_days",
+    }
+
+
+async def test_renamed_button_keeps_its_entity(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """The button of 0.1.0 (unique id ..._clear_blacklist) keeps its entity id."""
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    entry = make_entry(gateway)
+    entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    old = registry.async_get_or_create(
+        "button",
+        DOMAIN,
+        f"{PDL}_clear_blacklist",
+        config_entry=entry,
+        suggested_object_id=f"linky_{PDL}_retry_given_up_days",
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert registry.async_get(old.entity_id).unique_id == f"{PDL}_retry_skipped_days"
+    assert (
+        registry.async_get_entity_id("button", DOMAIN, f"{PDL}_clear_blacklist") is None
+    )
+    assert hass.states.get(old.entity_id) is not None

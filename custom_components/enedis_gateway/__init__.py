@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL, Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import homeassistant.helpers.config_validation as cv
 from homeassistant.helpers.start import async_at_started
@@ -29,6 +30,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> bool:
     """Set up a Linky PDL from a config entry."""
+    await _async_migrate_unique_ids(hass, entry)
     client = EnedisClient(
         async_get_clientsession(hass),
         token=entry.data[CONF_ACCESS_TOKEN],
@@ -75,6 +77,26 @@ async def _async_options_updated(hass: HomeAssistant, entry: EnedisConfigEntry) 
     await coordinator.async_apply_options()
     if before.kinds != coordinator.options.kinds:
         hass.config_entries.async_schedule_reload(entry.entry_id)
+
+
+# Entity keys renamed since 0.1.0: the entities keep their ids and history.
+RENAMED_KEYS = {"clear_blacklist": "retry_skipped_days"}
+
+
+async def _async_migrate_unique_ids(
+    hass: HomeAssistant, entry: EnedisConfigEntry
+) -> None:
+    """Give the entities of renamed keys their new unique id."""
+    pdl = entry.data[CONF_PDL]
+
+    @callback
+    def migrate(entity: er.RegistryEntry) -> dict[str, str] | None:
+        for old, new in RENAMED_KEYS.items():
+            if entity.unique_id == f"{pdl}_{old}":
+                return {"new_unique_id": f"{pdl}_{new}"}
+        return None
+
+    await er.async_migrate_entries(hass, entry.entry_id, migrate)
 
 
 def user_agent() -> str:

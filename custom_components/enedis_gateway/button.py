@@ -13,9 +13,9 @@ from .coordinator import EnedisConfigEntry
 from .entity import EnedisEntity
 from .services import (
     Action,
-    clear_blacklist,
     refresh_addresses,
     refresh_contract,
+    retry_skipped_days,
     wipe_cache,
 )
 
@@ -43,10 +43,10 @@ BUTTONS: tuple[EnedisButtonEntityDescription, ...] = (
         press_fn=refresh_addresses,
     ),
     EnedisButtonEntityDescription(
-        key="clear_blacklist",
-        translation_key="clear_blacklist",
+        key="retry_skipped_days",
+        translation_key="retry_skipped_days",
         entity_category=EntityCategory.CONFIG,
-        press_fn=clear_blacklist,
+        press_fn=retry_skipped_days,
     ),
     EnedisButtonEntityDescription(
         key="wipe_cache",

@@ -398,8 +398,8 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         self._no_data.pop(resource, None)
         self.async_set_updated_data(self.build_data())
 
-    async def async_clear_blacklist(self) -> int:
-        """Forget the blacklist and fetch again what it held."""
+    async def async_retry_skipped_days(self) -> int:
+        """Forget the skipped days and fetch again what they held."""
         async with self.budget.meter_lock(self.pdl):
             freed = self.history.clear_blacklist()
             self._save_soon()

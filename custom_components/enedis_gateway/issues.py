@@ -62,6 +62,22 @@ def storage_unreadable(hass: HomeAssistant, pdl: str, path: str) -> None:
     )
 
 
+def deprecated_action(hass: HomeAssistant, old: str, new: str) -> None:
+    """Say that an automation calls an action by its old name."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"deprecated_action_{old}",
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="deprecated_action",
+        translation_placeholders={
+            "old": f"{DOMAIN}.{old}",
+            "new": f"{DOMAIN}.{new}",
+        },
+    )
+
+
 def load_curve_not_activated(hass: HomeAssistant, pdl: str) -> None:
     """Say that the half-hourly collection must be activated on the Enedis account."""
     ir.async_create_issue(

@@ -1,4 +1,4 @@
-"""One-shot actions: refresh the contract or the addresses, clear the blacklist, wipe the cache."""
+"""One-shot actions: refresh the contract or the address, retry the skipped days, wipe the cache."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
+from . import issues
 from .const import DOMAIN
 from .coordinator import (
     BudgetExhaustedError,
@@ -36,9 +37,9 @@ async def refresh_addresses(coordinator: EnedisCoordinator) -> None:
     await _refresh(coordinator, Resource.ADDRESSES)
 
 
-async def clear_blacklist(coordinator: EnedisCoordinator) -> None:
-    """Forget the given-up days so that they are fetched again."""
-    await coordinator.async_clear_blacklist()
+async def retry_skipped_days(coordinator: EnedisCoordinator) -> None:
+    """Forget the skipped days (given up after 7 attempts) so that they are fetched again."""
+    await coordinator.async_retry_skipped_days()
 
 
 async def wipe_cache(coordinator: EnedisCoordinator) -> None:
@@ -61,10 +62,13 @@ async def _refresh(coordinator: EnedisCoordinator, resource: Resource) -> None:
         ) from err
 
 
+# Old action names, kept working for the automations that use them, with a repair issue.
+DEPRECATED_ACTIONS: dict[str, str] = {"clear_blacklist": "retry_skipped_days"}
+
 ACTIONS: dict[str, Action] = {
     "refresh_contract": refresh_contract,
     "refresh_addresses": refresh_addresses,
-    "clear_blacklist": clear_blacklist,
+    "retry_skipped_days": retry_skipped_days,
     "wipe_cache": wipe_cache,
 }
 
@@ -92,9 +96,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions."""
 
     def make_handler(
-        action: Action,
+        action: Action, deprecated: str | None = None
     ) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
         async def handle(call: ServiceCall) -> None:
+            if deprecated is not None:
+                issues.deprecated_action(
+                    hass, deprecated, DEPRECATED_ACTIONS[deprecated]
+                )
             await action(_coordinator(hass, call.data[ATTR_CONFIG_ENTRY_ID]))
 
         return handle
@@ -102,4 +110,8 @@ def async_setup_services(hass: HomeAssistant) -> None:
     for name, action in ACTIONS.items():
         hass.services.async_register(
             DOMAIN, name, make_handler(action), schema=SERVICE_SCHEMA
+        )
+    for old, new in DEPRECATED_ACTIONS.items():
+        hass.services.async_register(
+            DOMAIN, old, make_handler(ACTIONS[new], old), schema=SERVICE_SCHEMA
         )
