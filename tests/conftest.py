@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
 import logging
 import socket
 from typing import Any
@@ -62,9 +63,19 @@ def household() -> Household:
 
 
 @pytest.fixture
-async def gateway(socket_enabled: None, household: Household) -> AsyncIterator[Gateway]:
+def activation() -> date:
+    """Return the meter's activation date: the oldest day the gateway serves."""
+    return date(2015, 3, 2)
+
+
+@pytest.fixture
+async def gateway(
+    socket_enabled: None, household: Household, activation: date
+) -> AsyncIterator[Gateway]:
     """Run the gateway simulator on a free port of 127.0.0.1."""
-    sim = Simulator(household, token=TOKEN, pdls=(PDL, "98765432109876"))
+    sim = Simulator(
+        household, token=TOKEN, pdls=(PDL, "98765432109876"), activation=activation
+    )
     running = await start_simulator(sim)
     yield Gateway(sim=sim, running=running)
     await running.close()
