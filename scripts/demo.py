@@ -51,7 +51,7 @@ MAX_CALLS = 45
 HA_START_SECONDS = 300
 # The first import writes two years of hourly rows per series: about a minute here.
 STATISTICS_SECONDS = 300
-# What the Energy dashboard reads (DESIGN §9): HP and HC flows and the cost.
+# What the Energy dashboard reads (README, Energy dashboard): HP and HC flows and the cost.
 ENERGY_SERIES = ("consumption_hp", "consumption_hc", "consumption_cost")
 
 CONFIGURATION = """\
@@ -141,7 +141,7 @@ DIAGNOSTIC_KEYS = (
 
 
 def statistic_id(pdl: str, series: str) -> str:
-    """Return the external statistic id of a series (DESIGN §9)."""
+    """Return the external statistic id of a series (README, Energy dashboard)."""
     return f"{DOMAIN}:{pdl}_{series}"
 
 

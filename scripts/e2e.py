@@ -273,7 +273,7 @@ class E2E:
     def _max_power(self, rows: Locator, state: str) -> None:
         """Check yesterday's peak: a value, or "Inconnu" while it is not fetched yet."""
         name = "Puissance maximale d'hier"
-        # Max power comes after the load-curve backfill (DESIGN §5): a demo started
+        # Max power comes after the load-curve backfill (the planner's order, docs/architecture.md): a demo started
         # before 08:00, when yesterday is not published yet, has no peak on day one.
         if state == "unknown":
             wait_for_text(rows, rf"^{re.escape(name)} \| Inconnu$")

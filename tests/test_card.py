@@ -1,4 +1,4 @@
-"""Tests of the content-card-linky attributes (DESIGN §8)."""
+"""Tests of the content-card-linky attributes."""
 
 from __future__ import annotations
 

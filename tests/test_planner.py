@@ -743,7 +743,7 @@ def slot(hour: int) -> int:
 
 
 def oracle_due(history: History, kind: MeasureType, day: date, now: datetime) -> bool:
-    """Restate the due rule of DESIGN §5 independently of the planner."""
+    """Restate the planner's due rule independently of the planner."""
     local_now = now.astimezone(PARIS)
     today = local_now.date()
     attempt = history.attempts.get(kind, {}).get(day)

@@ -1,4 +1,4 @@
-"""The attributes of the content-card-linky sensor (DESIGN §8), built from the history."""
+"""The attributes of the content-card-linky sensor, built from the history."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""InfluxDB line protocol of the readings (DESIGN §11) and the marks that keep the export incremental."""
+"""InfluxDB line protocol of the readings and the marks that keep the export incremental."""
 
 from __future__ import annotations
 

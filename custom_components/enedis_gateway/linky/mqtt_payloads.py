@@ -1,4 +1,4 @@
-"""Topics and plain-text payloads of the MQTT mirror: the EnedisGateway2MQTT tree (DESIGN §10)."""
+"""Topics and plain-text payloads of the MQTT mirror: the EnedisGateway2MQTT tree."""
 
 from __future__ import annotations
 
