@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, date, datetime, timedelta
 import json
+from typing import Any
 
 from hypothesis import given, settings, strategies as st
 import orjson
@@ -11,13 +13,18 @@ import pytest
 
 from custom_components.enedis_gateway.linky.history import (
     BLACKLIST_AFTER,
+    MAX_DAY_WH,
+    MAX_WATTS,
     History,
+    InvalidHistoryError,
     day_minutes,
     decode_history,
     encode_history,
+    local_midnight,
 )
 from custom_components.enedis_gateway.linky.models import (
     PARIS,
+    Addresses,
     Contract,
     DailyReading,
     LoadCurvePoint,
@@ -28,6 +35,8 @@ from simulator import Household
 
 CURVE = MeasureType.CONSUMPTION_LOAD_CURVE
 DAILY = MeasureType.DAILY_CONSUMPTION
+PRODUCTION = MeasureType.DAILY_PRODUCTION
+PRODUCTION_CURVE = MeasureType.PRODUCTION_LOAD_CURVE
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
@@ -196,3 +205,287 @@ def test_readings_copy_is_left_alone_by_later_merges() -> None:
     assert copy.consumption.daily == {day: 1000}
     history.clear_blacklist()
     assert copy.blacklist == {DAILY: {day - timedelta(days=400)}}
+
+
+def every_field() -> dict[str, Any]:
+    """Return, as read back from JSON, a history using every field at its bounds."""
+    household = Household(seed=3)
+    history = History(
+        contract=Contract(
+            subscribed_power_kva=9.0,
+            offpeak_hours="HC (22H00-6H00)",
+            last_activation_date=date(2020, 1, 2),
+            distribution_tariff="BTINFCUST",
+            status="SERVC",
+            meter_type="AMM",
+            raw={"subscribed_power": "9 kVA"},
+        ),
+        addresses=Addresses(raw={"street": "1 rue de la Paix", "geo": {"x": 1}}),
+        quota_until=NOW,
+        last_call=NOW.astimezone(PARIS),
+        last_error="timeout",
+        exported={"influxdb": NOW},
+    )
+    history.merge_daily(DAILY, [DailyReading(day=date(2026, 10, 25), wh=MAX_DAY_WH)])
+    history.merge_daily(PRODUCTION, [DailyReading(day=date(2026, 10, 25), wh=0)])
+    history.merge_curve(CURVE, points(household, date(2026, 10, 25)))
+    history.merge_curve(CURVE, points(household, date(2026, 3, 29)))
+    start = local_midnight(date(2026, 11, 18))
+    history.merge_curve(
+        PRODUCTION_CURVE,
+        [
+            LoadCurvePoint(
+                start=start + n * timedelta(minutes=15), minutes=15, watts=MAX_WATTS
+            )
+            for n in range(1, 96)
+        ],
+    )
+    history.merge_max_power(
+        [
+            MaxPowerReading(
+                day=date(2026, 11, 19),
+                va=MAX_WATTS,
+                at=datetime(2026, 11, 19, 18, 30, tzinfo=PARIS),
+            )
+        ]
+    )
+    history.record_failure(DAILY, [date(2026, 11, 1)], NOW)
+    history.blacklist[CURVE] = {date(2025, 5, 5)}
+    history.floor[CURVE] = date(2024, 12, 1)
+    return json.loads(json.dumps(encode_history(history)))
+
+
+def test_every_field_round_trips() -> None:
+    """Everything the encoder writes, bounds and DST days included, validates."""
+    data = every_field()
+    decoded = decode_history(data)
+    assert encode_history(decoded) == data
+    assert len(decoded.consumption.curve[date(2026, 10, 25)].watts) == 50
+    assert len(decoded.consumption.curve[date(2026, 3, 29)].watts) == 46
+    assert decoded.production.curve[date(2026, 11, 18)].watts[0] is None
+    assert decoded.quota_until == NOW
+
+
+def replaced(data: dict[str, Any], path: tuple[str, ...], value: object) -> object:
+    """Return a copy of data with the value at a path of keys replaced."""
+    result = copy.deepcopy(data)
+    node = result
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    node[path[-1]] = value
+    return result
+
+
+NAIVE = "2026-11-20T12:00:00"
+HALF_HOURS = ",".join(["500"] * 47)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "reason"),
+    [
+        pytest.param(("quota_until",), NAIVE, "no time zone", id="naive-quota-until"),
+        pytest.param(("last_call",), NAIVE, "no time zone", id="naive-last-call"),
+        pytest.param(
+            ("exported", "influxdb"), NAIVE, "no time zone", id="naive-exported"
+        ),
+        pytest.param(
+            ("attempts", "daily_consumption", "2026-11-01"),
+            [1, NAIVE],
+            "no time zone",
+            id="naive-attempt",
+        ),
+        pytest.param(
+            ("consumption", "max_power", "2026-11-19"),
+            f"9000|{NAIVE}",
+            "no time zone",
+            id="naive-max-power-time",
+        ),
+        pytest.param(
+            ("consumption", "curve", "2026-11-18"),
+            "30|" + ",".join(["5"] * 52),
+            "holds 52 values",
+            id="52-half-hours",
+        ),
+        pytest.param(
+            ("consumption", "curve", "2026-10-25"),
+            "30|" + ",".join(["5"] * 48),
+            "holds 48 values",
+            id="48-half-hours-on-a-25-hour-day",
+        ),
+        pytest.param(
+            ("consumption", "curve", "2026-03-29"),
+            "30|" + ",".join(["5"] * 48),
+            "holds 48 values",
+            id="48-half-hours-on-a-23-hour-day",
+        ),
+        pytest.param(
+            ("consumption", "curve", "2026-11-18"),
+            "20|" + ",".join(["5"] * 72),
+            "interval of 20 minutes",
+            id="20-minute-interval",
+        ),
+        pytest.param(
+            ("consumption", "curve", "2026-11-18"),
+            f"30|-5,{HALF_HOURS}",
+            "out of range",
+            id="negative",
+        ),
+        pytest.param(
+            ("consumption", "curve", "2026-11-18"),
+            f"30|nan,{HALF_HOURS}",
+            "out of range",
+            id="nan",
+        ),
+        pytest.param(
+            ("consumption", "curve", "2026-11-18"),
+            f"30|inf,{HALF_HOURS}",
+            "out of range",
+            id="inf",
+        ),
+        pytest.param(
+            ("consumption", "curve", "2026-11-18"),
+            f"30|{MAX_WATTS + 1},{HALF_HOURS}",
+            "out of range",
+            id="curve-beyond-bound",
+        ),
+        pytest.param(
+            ("consumption", "curve", "2026-11-18"),
+            f"30|x,{HALF_HOURS}",
+            "could not convert",
+            id="not-a-number",
+        ),
+        pytest.param(
+            ("consumption", "curve", "2026-11-18"),
+            [5] * 48,
+            "not a string",
+            id="curve-not-a-string",
+        ),
+        pytest.param(
+            ("consumption", "daily", "2026-11-19"),
+            -1,
+            "out of range",
+            id="negative-daily",
+        ),
+        pytest.param(
+            ("consumption", "daily", "2026-11-19"),
+            MAX_DAY_WH + 1,
+            "out of range",
+            id="daily-beyond-bound",
+        ),
+        pytest.param(
+            ("consumption", "daily", "2026-11-19"),
+            "12",
+            "not an integer",
+            id="daily-string",
+        ),
+        pytest.param(
+            ("consumption", "daily", "2026-11-19"),
+            12.5,
+            "not an integer",
+            id="daily-float",
+        ),
+        pytest.param(
+            ("consumption", "daily", "2026-11-19"),
+            True,
+            "not an integer",
+            id="daily-bool",
+        ),
+        pytest.param(
+            ("consumption", "daily", "nope"),
+            12,
+            "Invalid isoformat",
+            id="daily-bad-day",
+        ),
+        pytest.param(
+            ("consumption", "daily", "0001-01-01"),
+            12,
+            "out of range",
+            id="daily-year-1",
+        ),
+        pytest.param(
+            ("consumption", "max_power", "2026-11-19"),
+            f"{MAX_WATTS + 1}|2026-11-19T18:30:00+01:00",
+            "out of range",
+            id="max-power-beyond-bound",
+        ),
+        pytest.param(
+            ("consumption", "max_power", "2026-11-19"),
+            "-1|2026-11-19T18:30:00+01:00",
+            "out of range",
+            id="negative-max-power",
+        ),
+        pytest.param(("consumption",), [], "not an object", id="series-list"),
+        pytest.param(("consumption", "daily"), [1], "not an object", id="daily-list"),
+        pytest.param(
+            ("attempts", "weekly_consumption"),
+            {},
+            "unknown measure type",
+            id="unknown-attempt-type",
+        ),
+        pytest.param(
+            ("floor", "weekly_consumption"),
+            "2026-01-01",
+            "unknown measure type",
+            id="unknown-floor-type",
+        ),
+        pytest.param(
+            ("blacklist", "weekly_consumption"),
+            ["2026-01-01"],
+            "unknown measure type",
+            id="unknown-blacklist-type",
+        ),
+        pytest.param(
+            ("blacklist", "daily_consumption"),
+            {"2026-01-01": 1},
+            "not a list",
+            id="blacklist-object",
+        ),
+        pytest.param(
+            ("attempts", "daily_consumption", "2026-11-01"),
+            [1, NOW.isoformat(), 3],
+            "pair",
+            id="attempt-triple",
+        ),
+        pytest.param(
+            ("attempts", "daily_consumption", "2026-11-01"),
+            [-1, NOW.isoformat()],
+            "out of range",
+            id="attempt-negative-count",
+        ),
+        pytest.param(
+            ("contract", "raw", "subscribed_power"),
+            9,
+            "not a string",
+            id="contract-raw-number",
+        ),
+        pytest.param(
+            ("contract", "subscribed_power_kva"),
+            "9 kVA",
+            "not a number",
+            id="kva-string",
+        ),
+        pytest.param(
+            ("contract", "subscribed_power_kva"), -3, "out of range", id="kva-negative"
+        ),
+        pytest.param(
+            ("contract", "status"), ["SERVC"], "not a string", id="contract-status-list"
+        ),
+        pytest.param(("contract",), "yes", "not an object", id="contract-string"),
+        pytest.param(("addresses",), [1], "not an object", id="addresses-list"),
+        pytest.param(("last_error",), 5, "not a string", id="last-error-number"),
+        pytest.param(("exported",), [], "not an object", id="exported-list"),
+    ],
+)
+def test_decode_rejects_invalid_data(
+    path: tuple[str, ...], value: object, reason: str
+) -> None:
+    """Wrong types, naive times, odd day lengths and impossible values are refused."""
+    with pytest.raises(InvalidHistoryError, match=reason):
+        decode_history(replaced(every_field(), path, value))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("data", [[1, 2, 3], "history", None, 5])
+def test_decode_rejects_what_is_not_an_object(data: object) -> None:
+    """The data of a store file must be an object."""
+    with pytest.raises(ValueError, match="history is not an object"):
+        decode_history(data)  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -11,9 +13,11 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 
 from custom_components.enedis_gateway.const import DOMAIN
+from custom_components.enedis_gateway.linky.history import decode_history
 
 from .conftest import PDL, Gateway, make_entry
 from .test_coordinator import paris, setup
+from .test_store import real_storage, store_file
 
 pytestmark = pytest.mark.usefixtures(
     "recorder_mock", "enable_custom_integrations", "paris"
@@ -42,34 +46,51 @@ async def test_setup_unload_remove(
 
 
 @pytest.mark.parametrize(
-    "stored",
+    "content",
     [
-        {"version": 1, "minor_version": 1, "key": "x", "data": {"consumption": 12}},
-        {"version": 1, "minor_version": 1, "key": "x", "data": {"calls_day": "nope"}},
-        {"version": 99, "minor_version": 1, "key": "x", "data": {}},
+        store_file({"consumption": 12}),
+        store_file({"floor": {"daily_consumption": "nope"}}),
+        store_file({}, version=99),
+        store_file({"quota_until": "2026-11-20T12:00:00"}),
+        store_file({"consumption": {"curve": {"2026-11-18": "30|" + "5," * 51 + "5"}}}),
+        b"[1, 2, 3]",
+        b'{"version": 1, "minor_version": 1, "key": "x"}',
     ],
-    ids=["bad-layout", "bad-value", "future-version"],
+    ids=[
+        "bad-layout",
+        "bad-value",
+        "future-version",
+        "naive-quota-until",
+        "52-half-hours",
+        "top-level-list",
+        "no-data",
+    ],
 )
 async def test_unreadable_storage_is_kept_aside(
     hass: HomeAssistant,
     gateway: Gateway,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-    stored: dict[str, Any],
+    tmp_path: Path,
+    content: bytes,
 ) -> None:
-    """A history that cannot be read is set aside; setup goes on with an empty one."""
+    """A history that cannot be read is kept aside as it is; setup goes on with an empty one."""
     freezer.move_to(paris("2026-11-20 09:00:00"))
     entry = make_entry(gateway)
     key = f"{DOMAIN}.{entry.entry_id}"
-    hass_storage[key] = {**stored, "key": key}
-    await setup(hass, entry)
-    assert entry.state is ConfigEntryState.LOADED
-    aside = hass_storage[f"{key}.unreadable"]
-    assert aside["data"] == stored["data"]
-    assert aside["version"] == stored["version"]
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"storage_unreadable_{PDL}")
-    assert issue is not None
-    assert issue.translation_placeholders["path"].endswith(f"{key}.unreadable")
-    # The history is fetched again, within the budget.
-    assert len(gateway.sim.calls) == 15
-    assert hass.states.get(f"sensor.enedisgateway_{PDL}").state != "unknown"
+    with real_storage(hass, tmp_path) as storage_dir:
+        (storage_dir / key).write_bytes(content)
+        await setup(hass, entry)
+        assert entry.state is ConfigEntryState.LOADED
+        aside = storage_dir / f"{key}.unreadable"
+        assert aside.read_bytes() == content
+        issue = ir.async_get(hass).async_get_issue(DOMAIN, f"storage_unreadable_{PDL}")
+        assert issue is not None
+        assert issue.translation_placeholders["path"] == str(aside)
+        # The history is fetched again, within the budget.
+        assert len(gateway.sim.calls) == 15
+        assert hass.states.get(f"sensor.enedisgateway_{PDL}").state != "unknown"
+        # Unloading writes the new history over the file; the copy stays.
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        saved = json.loads((storage_dir / key).read_bytes())["data"]
+        assert decode_history(saved).consumption.daily
+        assert aside.read_bytes() == content

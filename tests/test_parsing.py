@@ -244,7 +244,7 @@ def test_spring_gap_stamp_keeps_winter_offset() -> None:
         ("PT30M", 30),
         ("PT60M", 60),
         ("PT1H", 60),
-        ("pt5m", 5),
+        ("pt15m", 15),
     ],
 )
 def test_interval_lengths(interval: str, minutes: int) -> None:
@@ -283,7 +283,8 @@ def test_aware_stamps_are_used_as_they_are() -> None:
 
 
 @pytest.mark.parametrize(
-    "interval", ["30", "PT", "PT0M", "PT30S", "P1D", "PT2000M", 30, 30.0, []]
+    "interval",
+    ["30", "PT", "PT0M", "PT30S", "P1D", "PT2000M", "PT5M", "PT20M", 30, 30.0, []],
 )
 def test_bad_interval_lengths(interval: Any) -> None:
     payload = _meter(

@@ -124,7 +124,12 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
             issues.storage_unreadable(self.hass, self.pdl, aside)
         seed = self.config_entry.data.get(CONF_CONTRACT)
         if self.history.contract is None and seed:
-            self.history.contract = decode_history({"contract": seed}).contract
+            try:
+                self.history.contract = decode_history({"contract": seed}).contract
+            except ValueError:
+                LOGGER.debug(
+                    "Linky %s: contract of the setup unreadable", self.pdl[-4:]
+                )
         if self.history.calls_day is not None:
             # Older versions counted the calls in the history: hand them to the budget.
             await self.budget.async_seed(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.storage import Store
+from homeassistant.helpers import storage
 
 from .const import DOMAIN, LOGGER
 from .linky.history import STORAGE_VERSION, History, decode_history, encode_history
@@ -16,14 +18,48 @@ SAVE_DELAY = 10
 class FutureVersionError(Exception):
     """The file was written by a newer version of the integration."""
 
-    def __init__(self, version: int, data: dict[str, Any]) -> None:
-        """Keep what was read, to set it aside."""
-        super().__init__(f"storage version {version}")
+    def __init__(self, version: int) -> None:
+        """Keep the version found."""
+        super().__init__(f"written by a newer version (storage version {version})")
         self.version = version
-        self.data = data
 
 
-class HistoryStore(Store[dict[str, Any]]):
+def _unreadable_errors() -> tuple[type[Exception], ...]:
+    """Return what Home Assistant's load and our decoder raise for a file they refuse."""
+    errors: tuple[type[Exception], ...] = (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        FutureVersionError,
+    )
+    # Home Assistant 2026.3+ refuses a newer major version itself, before the
+    # migrate hook; older versions have no such error.
+    newer = getattr(storage, "UnsupportedStorageVersionError", None)
+    return errors if newer is None else (*errors, newer)
+
+
+def _keep_aside(path: str) -> str:
+    """Copy a file byte for byte beside itself, never over an earlier copy."""
+    suffix = 0
+    with open(path, "rb") as source:
+        while True:
+            target = f"{path}.unreadable{f'.{suffix}' if suffix else ''}"
+            try:
+                # Private, as the history itself: it holds the meter's address.
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                suffix += 1
+                continue
+            with os.fdopen(fd, "wb") as copy:
+                shutil.copyfileobj(source, copy)
+                copy.flush()
+                # The original is written over by the next save.
+                os.fsync(copy.fileno())
+            return target
+
+
+class HistoryStore(storage.Store[dict[str, Any]]):
     """Versioned store of one entry's history."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
@@ -42,38 +78,34 @@ class HistoryStore(Store[dict[str, Any]]):
         old_minor_version: int,
         old_data: dict[str, Any],
     ) -> dict[str, Any]:
-        """Migrate older layouts; refuse a layout from a newer version."""
+        """Migrate older layouts; refuse a newer layout and one that does not decode."""
         if old_major_version > STORAGE_VERSION:
-            raise FutureVersionError(old_major_version, old_data)
+            raise FutureVersionError(old_major_version)
+        # Home Assistant saves what this returns over the file: a file that does not
+        # decode must stay on disk as it is, to be kept aside.
+        decode_history(old_data)
         return old_data
 
     async def async_load_history(self) -> tuple[History, str | None]:
         """
-        Load the history; what cannot be read is set aside and an empty one returned.
+        Load the history; a file that cannot be read is kept aside, and an empty one returned.
 
-        The second item is the path of the set-aside copy, or None.
+        The second item is the path of the copy kept aside, or None. When no copy can
+        be made (OSError), that error is raised and the file is left as it is.
         """
-        version = STORAGE_VERSION
-        data: dict[str, Any] | None = None
         try:
             data = await self.async_load()
             return (History() if data is None else decode_history(data)), None
-        except FutureVersionError as err:
-            version, data = err.version, err.data
-            reason = f"written by a newer version ({err.version})"
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            reason = f"unreadable ({type(err).__name__})"
-        aside: Store[dict[str, Any]] = Store(
-            self.hass, version, f"{self.key}.unreadable", private=True
-        )
-        await aside.async_save(data or {})
+        except _unreadable_errors() as err:
+            reason = f"{type(err).__name__}: {err}"
+        aside = await self.hass.async_add_executor_job(_keep_aside, self.path)
         LOGGER.error(
-            "Stored history %s is %s; kept aside as %s, starting empty",
+            "Stored history %s cannot be read (%s); kept aside as %s, starting empty",
             self.key,
             reason,
-            aside.path,
+            aside,
         )
-        return History(), aside.path
+        return History(), aside
 
     async def async_save_history(self, history: History) -> None:
         """Write the history now."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+import math
 from typing import Any
 
 from .models import (
@@ -17,9 +18,17 @@ from .models import (
     MaxPowerReading,
     MeasureType,
 )
+from .parsing import CURVE_MINUTES, MAX_YEAR, MIN_YEAR
 
 STORAGE_VERSION = 1
 BLACKLIST_AFTER = 7
+# Far above what a 36 kVA Linky can deliver: anything beyond is not a reading.
+MAX_WATTS = 50_000
+MAX_DAY_WH = MAX_WATTS * 25
+
+
+class InvalidHistoryError(ValueError):
+    """Stored data that does not validate as a history."""
 
 
 def local_midnight(day: date) -> datetime:
@@ -242,12 +251,89 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
+
+
+def _object(value: object, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidHistoryError(f"{what} is not an object")
+    return value
+
+
+def _list(value: object, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise InvalidHistoryError(f"{what} is not a list")
+    return value
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidHistoryError(f"{what} is not a string")
+    return value
+
+
+def _optional_text(value: object, what: str) -> str | None:
+    return None if value is None else _text(value, what)
+
+
+def _integer(value: object, what: str, high: int | None = None) -> int:
+    """Return a non-negative JSON integer, at most high."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidHistoryError(f"{what} is not an integer")
+    if value < 0 or (high is not None and value > high):
+        raise InvalidHistoryError(f"{what} is out of range: {value}")
+    return value
+
+
+def _parsed[T](parse: Callable[[str], T], text: str, what: str) -> T:
+    """Return parse(text), saying where the text that does not parse is."""
+    try:
+        return parse(text)
+    except ValueError as err:
+        raise InvalidHistoryError(f"{what}: {err}") from err
+
+
+def _day(value: object, what: str) -> date:
+    day = _parsed(date.fromisoformat, _text(value, what), what)
+    # Far-off years would overflow the UTC conversions of local_midnight.
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InvalidHistoryError(f"{what} is out of range: {day}")
+    return day
+
+
+def _instant(value: object, what: str) -> datetime:
+    """Return an aware datetime: a naive one cannot be compared with the clock."""
+    instant = _parsed(datetime.fromisoformat, _text(value, what), what)
+    if instant.utcoffset() is None:
+        raise InvalidHistoryError(f"{what} has no time zone")
+    if not MIN_YEAR <= instant.year <= MAX_YEAR:
+        raise InvalidHistoryError(f"{what} is out of range: {instant}")
+    return instant
+
+
+def _optional_instant(value: object, what: str) -> datetime | None:
+    return None if value is None else _instant(value, what)
+
+
+def _kind(value: str) -> MeasureType:
+    try:
+        return MeasureType(value)
+    except ValueError:
+        raise InvalidHistoryError(f"unknown measure type {value!r}") from None
+
+
+def _per_kind(data: dict[str, Any], key: str) -> Iterator[tuple[MeasureType, Any]]:
+    """Yield the measure types and values of an optional object keyed by type."""
+    for kind, value in _object(data.get(key, {}), key).items():
+        yield _kind(kind), value
+
+
+def _per_day(value: object, what: str) -> Iterator[tuple[date, str, Any]]:
+    """Yield the days, their labels and values of an object keyed by ISO date."""
+    for key, item in _object(value, what).items():
+        label = f"{what}.{key}"
+        yield _day(key, label), label, item
 
 
 def _encode_series(series: SeriesHistory) -> dict[str, Any]:
@@ -267,22 +353,49 @@ def _encode_series(series: SeriesHistory) -> dict[str, Any]:
     }
 
 
-def _decode_series(data: dict[str, Any]) -> SeriesHistory:
+def _decode_curve(day: date, value: object, what: str) -> DayCurve:
+    """Decode "minutes|w,w,…": one value, or an empty slot, per interval of the day."""
+    minutes_text, _, values = _text(value, what).partition("|")
+    minutes = _parsed(int, minutes_text, what)
+    if minutes not in CURVE_MINUTES:
+        raise InvalidHistoryError(f"{what} has an interval of {minutes} minutes")
+    try:
+        watts = [float(text) if text else None for text in values.split(",")]
+    except ValueError as err:
+        raise InvalidHistoryError(f"{what}: {err}") from err
+    # A day holding more values than intervals would count energy twice.
+    if len(watts) != day_minutes(day) // minutes:
+        raise InvalidHistoryError(
+            f"{what} holds {len(watts)} values of {minutes} minutes"
+        )
+    present = [w for w in watts if w is not None]
+    # NaN slips through min and max, not through the sum.
+    if present and not (
+        min(present) >= 0 and max(present) <= MAX_WATTS and math.isfinite(sum(present))
+    ):
+        raise InvalidHistoryError(f"{what} holds a value out of range")
+    return DayCurve(minutes=minutes, watts=watts)
+
+
+def _decode_max_power(day: date, value: object, what: str) -> MaxPowerReading:
+    """Decode "va|ISO instant"."""
+    va, _, at = _text(value, what).partition("|")
+    return MaxPowerReading(
+        day=day,
+        va=_integer(_parsed(int, va, what), what, MAX_WATTS),
+        at=_instant(at, what),
+    )
+
+
+def _decode_series(value: object, what: str) -> SeriesHistory:
+    data = _object(value, what)
     series = SeriesHistory()
-    for key, wh in data.get("daily", {}).items():
-        series.daily[date.fromisoformat(key)] = int(wh)
-    for key, text in data.get("curve", {}).items():
-        minutes, values = text.split("|")
-        series.curve[date.fromisoformat(key)] = DayCurve(
-            minutes=int(minutes),
-            watts=[float(value) if value else None for value in values.split(",")],
-        )
-    for key, text in data.get("max_power", {}).items():
-        va, at = text.split("|")
-        day = date.fromisoformat(key)
-        series.max_power[day] = MaxPowerReading(
-            day=day, va=int(va), at=datetime.fromisoformat(at)
-        )
+    for day, label, wh in _per_day(data.get("daily", {}), f"{what}.daily"):
+        series.daily[day] = _integer(wh, label, MAX_DAY_WH)
+    for day, label, text in _per_day(data.get("curve", {}), f"{what}.curve"):
+        series.curve[day] = _decode_curve(day, text, label)
+    for day, label, text in _per_day(data.get("max_power", {}), f"{what}.max_power"):
+        series.max_power[day] = _decode_max_power(day, text, label)
     return series
 
 
@@ -300,17 +413,44 @@ def _encode_contract(contract: Contract) -> dict[str, Any]:
     }
 
 
-def _decode_contract(data: dict[str, Any]) -> Contract:
+def _decode_power_kva(value: object) -> float | None:
+    what = "contract.subscribed_power_kva"
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidHistoryError(f"{what} is not a number")
+    if not math.isfinite(value) or value < 0:
+        raise InvalidHistoryError(f"{what} is out of range: {value}")
+    return float(value)
+
+
+def _decode_contract(value: object) -> Contract:
+    data = _object(value, "contract")
     activation = data.get("last_activation_date")
+    raw = _object(data.get("raw", {}), "contract.raw")
     return Contract(
-        subscribed_power_kva=data.get("subscribed_power_kva"),
-        offpeak_hours=data.get("offpeak_hours"),
-        last_activation_date=date.fromisoformat(activation) if activation else None,
-        distribution_tariff=data.get("distribution_tariff"),
-        status=data.get("status"),
-        meter_type=data.get("meter_type"),
-        raw=dict(data.get("raw", {})),
+        subscribed_power_kva=_decode_power_kva(data.get("subscribed_power_kva")),
+        offpeak_hours=_optional_text(
+            data.get("offpeak_hours"), "contract.offpeak_hours"
+        ),
+        last_activation_date=None
+        if activation is None
+        else _day(activation, "contract.last_activation_date"),
+        distribution_tariff=_optional_text(
+            data.get("distribution_tariff"), "contract.distribution_tariff"
+        ),
+        status=_optional_text(data.get("status"), "contract.status"),
+        meter_type=_optional_text(data.get("meter_type"), "contract.meter_type"),
+        raw={key: _text(item, f"contract.raw.{key}") for key, item in raw.items()},
     )
+
+
+def _decode_attempt(value: object, what: str) -> Attempt:
+    """Decode [count, ISO instant]."""
+    item = _list(value, what)
+    if len(item) != 2:
+        raise InvalidHistoryError(f"{what} is not a [count, time] pair")
+    return Attempt(count=_integer(item[0], what), last=_instant(item[1], what))
 
 
 def encode_history(history: History) -> dict[str, Any]:
@@ -342,37 +482,40 @@ def encode_history(history: History) -> dict[str, Any]:
 
 
 def decode_history(data: dict[str, Any]) -> History:
-    """Decode data written by encode_history; raise ValueError/KeyError/TypeError when corrupt."""
+    """Decode and validate data written by encode_history; raise ValueError if invalid."""
+    # Home Assistant hands over whatever JSON the file holds.
+    data = _object(data, "history")
+    contract, addresses = data.get("contract"), data.get("addresses")
     calls_day = data.get("calls_day")
     return History(
-        contract=_decode_contract(data["contract"]) if data.get("contract") else None,
-        addresses=Addresses(raw=data["addresses"]) if data.get("addresses") else None,
-        consumption=_decode_series(data.get("consumption", {})),
-        production=_decode_series(data.get("production", {})),
+        contract=None if contract is None else _decode_contract(contract),
+        addresses=Addresses(raw=_object(addresses, "addresses")) if addresses else None,
+        consumption=_decode_series(data.get("consumption", {}), "consumption"),
+        production=_decode_series(data.get("production", {}), "production"),
         attempts={
-            MeasureType(kind): {
-                date.fromisoformat(day): Attempt(
-                    count=int(count), last=datetime.fromisoformat(last)
-                )
-                for day, (count, last) in days.items()
+            kind: {
+                day: _decode_attempt(item, label)
+                for day, label, item in _per_day(days, f"attempts.{kind}")
             }
-            for kind, days in data.get("attempts", {}).items()
+            for kind, days in _per_kind(data, "attempts")
         },
         blacklist={
-            MeasureType(kind): {date.fromisoformat(day) for day in days}
-            for kind, days in data.get("blacklist", {}).items()
+            kind: {
+                _day(day, f"blacklist.{kind}")
+                for day in _list(days, f"blacklist.{kind}")
+            }
+            for kind, days in _per_kind(data, "blacklist")
         },
         floor={
-            MeasureType(kind): date.fromisoformat(day)
-            for kind, day in data.get("floor", {}).items()
+            kind: _day(day, f"floor.{kind}") for kind, day in _per_kind(data, "floor")
         },
         calls_day=date.fromisoformat(calls_day) if calls_day else None,
         calls_count=int(data.get("calls_count", 0)),
-        quota_until=_dt(data.get("quota_until")),
-        last_call=_dt(data.get("last_call")),
-        last_error=str(data.get("last_error", "")),
+        quota_until=_optional_instant(data.get("quota_until"), "quota_until"),
+        last_call=_optional_instant(data.get("last_call"), "last_call"),
+        last_error=_text(data.get("last_error", ""), "last_error"),
         exported={
-            key: datetime.fromisoformat(value)
-            for key, value in data.get("exported", {}).items()
+            key: _instant(value, f"exported.{key}")
+            for key, value in _object(data.get("exported", {}), "exported").items()
         },
     )

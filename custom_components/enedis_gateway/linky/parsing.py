@@ -22,6 +22,7 @@ from .models import (
 )
 
 DEFAULT_INTERVAL_MINUTES = 30
+CURVE_MINUTES = (10, 15, 30, 60)
 MIN_YEAR = 1900
 MAX_YEAR = 2999
 # Load-curve W and peak VA: 36 kVA tops the Linky (C5) range; 20% more for short peaks.
@@ -114,8 +115,9 @@ def _interval_minutes(item: Mapping[str, Any], what: str) -> int:
     if match is None or not any(match.groups()):
         raise _fail(what, "interval_length is not an ISO 8601 duration")
     minutes = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
-    if not 0 < minutes <= 1440:
-        raise _fail(what, "interval_length is out of range")
+    # Only what Linky meters record: the history stores days of these intervals.
+    if minutes not in CURVE_MINUTES:
+        raise _fail(what, "interval_length is not 10, 15, 30 or 60 minutes")
     return minutes
 
 
