@@ -29,7 +29,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.enedis_gateway.const import DOMAIN
-from simulator import Simulator
+from simulator import Fault, Simulator
 
 from .conftest import PDL, TOKEN, Gateway, free_port, make_entry
 
@@ -483,3 +483,26 @@ async def test_mirror_off_publishes_nothing(
     await setup_entry(hass, make_entry(gateway, options={"max_calls_per_day": 5}))
     assert await live.settle() == []
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"mqtt_unavailable_{PDL}") is None
+
+
+async def test_token_echo_never_reaches_the_broker(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    live: Subscriber,
+    mqtt_ready: int,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An error text echoing the token, re-cased or cut, is published redacted."""
+    start_clock(freezer)
+    await setup_entry(hass, make_entry(gateway, options=OPTIONS))
+    await live.settle(100)
+    gateway.sim.inject(Fault.TOKEN_ECHO, count=None)
+    await tick(hass, freezer, timedelta(days=1))
+    published = {topic: msg.payload for topic, msg in await live.settle()}
+    errors = {topic: text for topic, text in published.items() if "errorMsg" in topic}
+    assert errors
+    assert all("**REDACTED**" in text for text in errors.values())
+    fragments = (TOKEN, TOKEN.lower(), TOKEN[:10], TOKEN[-8:])
+    assert not [
+        text for text in published.values() for part in fragments if part in text
+    ]

@@ -24,13 +24,13 @@ from .const import (
 )
 from .linky.history import History
 from .linky.mqtt_payloads import mqtt_payloads
+from .linky.redact import redact
 from .options import EnedisOptions
 
 if TYPE_CHECKING:
     from .coordinator import EnedisData
 
 ISSUE_MQTT_UNAVAILABLE = "mqtt_unavailable"
-REDACTED = "**REDACTED**"
 
 
 def mqtt_prefix(value: object) -> str:
@@ -119,9 +119,9 @@ class MqttMirror:
         await self._async_flush()
 
     def _redact(self, payload: str) -> str:
-        """Blank any secret out of a payload (an error text could echo one)."""
+        """Blank any secret out of a payload (an error text could echo one, even cut)."""
         for secret in self._secrets:
-            payload = payload.replace(secret, REDACTED)
+            payload = redact(payload, secret)
         return payload
 
     @callback
