@@ -16,6 +16,10 @@ import time
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import mqtt
+
+# Imported now, before any test freezes the clock: importing it under a frozen clock
+# fails (NOTES: "module 'datetime' has no attribute 'HAFakeDatetime'").
+import homeassistant.components.mqtt.config_flow  # noqa: F401
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir

@@ -217,7 +217,7 @@ async def test_cold_backfill_statistics(
                 row["state"], abs=2e-6
             )
     # Rows written over the whole backfill stay within 5 times the final count.
-    queued = sum(coordinator(entry).statistics.rows_queued.values())
+    queued = sum(entry.runtime_data.outputs.statistics.rows_queued.values())
     final = sum(len(rows[series]) for series in SERIES)
     assert final > 4 * 17_000
     assert queued <= 5 * final
@@ -231,7 +231,7 @@ async def test_daily_update_price_change_and_restart(
     entry = make_entry(gateway, options={"max_calls_per_day": 45})
     await setup(hass, entry)
     await advance(hass, freezer, 72)
-    importer = coordinator(entry).statistics
+    importer = entry.runtime_data.outputs.statistics
     before = Counter(importer.rows_queued)
 
     # 2026-10-25, the autumn DST day (25 hours), is published on the 26th at 08:00.
@@ -283,7 +283,7 @@ async def test_daily_update_price_change_and_restart(
     rows = await stored(hass)
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert coordinator(entry).statistics.rows_queued.total() == 0
+    assert entry.runtime_data.outputs.statistics.rows_queued.total() == 0
     assert await stored(hass) == rows
 
 

@@ -15,6 +15,7 @@ from .const import CONF_GATEWAY, CONF_PDL, DOMAIN, VERSION
 from .coordinator import EnedisConfigEntry, EnedisCoordinator, EnedisRuntimeData
 from .linky.client import EnedisClient
 from .linky.models import Gateway
+from .outputs import EnedisOutputs
 from .services import async_setup_services
 from .store import HistoryStore
 
@@ -47,13 +48,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> bo
         await async_get_budget(hass),
     )
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = EnedisRuntimeData(coordinator=coordinator)
+    outputs = EnedisOutputs(hass, entry, coordinator)
+    entry.runtime_data = EnedisRuntimeData(coordinator=coordinator, outputs=outputs)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    outputs.async_start()
 
     @callback
     def start_statistics(_: HomeAssistant) -> None:
-        coordinator.statistics.async_start()
+        outputs.statistics.async_start()
 
     # The Energy statistics are built in a thread: not while Home Assistant starts.
     entry.async_on_unload(async_at_started(hass, start_statistics))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ACCESS_TOKEN
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -16,7 +16,6 @@ from homeassistant.util import dt as dt_util
 from . import issues
 from .budget import CallBudget
 from .const import CONF_CONTRACT, CONF_GATEWAY, CONF_PDL, DOMAIN, LOGGER, VERSION
-from .influxdb import InfluxDBExporter
 from .linky.card import card_attributes
 from .linky.client import EnedisClient
 from .linky.exceptions import (
@@ -36,10 +35,11 @@ from .linky.history import (
 from .linky.models import PARIS, Contract, Direction, Gateway, MeasureType
 from .linky.planner import Request, Resource, plan
 from .linky.summary import Summary, build_summary
-from .mqtt_mirror import MqttMirror
 from .options import EnedisOptions
-from .statistics import StatisticsImporter
 from .store import HistoryStore
+
+if TYPE_CHECKING:
+    from .outputs import EnedisOutputs
 
 type EnedisConfigEntry = ConfigEntry[EnedisRuntimeData]
 
@@ -74,6 +74,7 @@ class EnedisRuntimeData:
     """Runtime data of a config entry."""
 
     coordinator: EnedisCoordinator
+    outputs: EnedisOutputs
 
 
 class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
@@ -111,9 +112,6 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         # Set once unloaded: a reload's new coordinator owns the stored history then.
         self._closed = False
         self._calls_made = 0
-        self.statistics = StatisticsImporter(hass, entry, self.pdl)
-        self.mqtt_mirror = MqttMirror(hass, self.pdl)
-        self.influxdb = InfluxDBExporter(hass, self.pdl)
 
     async def _async_setup(self) -> None:
         """Load the stored history, seeded with the contract read by the config flow."""
@@ -147,7 +145,8 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
             self._closed = True
             await self.store.async_save_history(self.history)
 
-    def _save_soon(self) -> None:
+    @callback
+    def async_save_soon(self) -> None:
         """Write the history soon, unless a newer coordinator owns it."""
         if not self._closed:
             self.store.schedule_save(self.history)
@@ -174,16 +173,7 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         elif not error and self._error_logged:
             LOGGER.info("Linky %s: the gateway answers again", self.pdl[-4:])
             self._error_logged = False
-        data = self.build_data()
-        await self._async_outputs(data)
-        return data
-
-    async def _async_outputs(self, data: EnedisData) -> None:
-        """Feed the Energy dashboard and the exporters; none of them calls the gateway."""
-        self.statistics.async_schedule(self.history, self.options)
-        await self.mqtt_mirror.async_publish(self.history, self.options, data)
-        if await self.influxdb.async_export(self.history, self.options):
-            self._save_soon()
+        return self.build_data()
 
     async def _async_fetch(self) -> str:
         """Make the planned calls, one fetch at a time per meter; return the error, or ""."""
@@ -199,7 +189,7 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
                     # Written before the lock is released: a reload loads it whole.
                     await self.store.async_save_history(self.history)
                 else:
-                    self._save_soon()
+                    self.async_save_soon()
         return error
 
     async def _async_fetch_planned(self) -> str:
@@ -385,9 +375,7 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         """Take new options into account without any call."""
         self.options = EnedisOptions.from_entry_options(self.config_entry.options)
         self.update_interval = timedelta(seconds=self.options.cycle)
-        data = self.build_data()
-        self.async_set_updated_data(data)
-        await self._async_outputs(data)
+        self.async_set_updated_data(self.build_data())
 
     async def async_refresh_resource(self, resource: Resource) -> None:
         """Fetch the contract or the addresses again, one call, within the budget."""
@@ -399,7 +387,7 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
             except EnedisError as err:
                 raise ResourceFailedError(str(err)) from err
             finally:
-                self._save_soon()
+                self.async_save_soon()
         self._no_data.pop(resource, None)
         self.async_set_updated_data(self.build_data())
 
@@ -407,7 +395,7 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         """Forget the skipped days and fetch again what they held."""
         async with self.budget.meter_lock(self.pdl):
             freed = self.history.clear_blacklist()
-            self._save_soon()
+            self.async_save_soon()
         await self.async_request_refresh()
         return freed
 

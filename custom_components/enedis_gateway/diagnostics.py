@@ -105,6 +105,8 @@ async def async_get_config_entry_diagnostics(
                 "calls_left_today": coordinator.calls_left(),
             },
         ),
-        "statistics_rows_queued": dict(coordinator.statistics.rows_queued),
+        "statistics_rows_queued": dict(
+            entry.runtime_data.outputs.statistics.rows_queued
+        ),
         "last_update_success": coordinator.last_update_success,
     }

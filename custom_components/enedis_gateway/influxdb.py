@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 
 import aiohttp
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .const import (
-    CONF_INFLUXDB,
-    CONF_INFLUXDB_BUCKET,
-    CONF_INFLUXDB_ORG,
-    CONF_INFLUXDB_TOKEN,
-    CONF_INFLUXDB_URL,
     LOGGER,
 )
 from .linky.history import History
 from .linky.influx_lines import ExportKind, batches, mark_exported, pending_units
-from .options import EnedisOptions
+from .options import EnedisOptions, InfluxDBTarget
 
 WRITE_TIMEOUT = aiohttp.ClientTimeout(total=30)
 ERROR_INVALID_AUTH = "influxdb_invalid_auth"
@@ -47,26 +39,6 @@ class InfluxDBAuthError(InfluxDBError):
 
 class InfluxDBNotFoundError(InfluxDBError):
     """The organization or the bucket does not exist."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class InfluxDBTarget:
-    """Where and as whom to write."""
-
-    url: str
-    token: str
-    org: str
-    bucket: str
-
-    @classmethod
-    def from_options(cls, options: Mapping[str, Any]) -> InfluxDBTarget:
-        """Read the target from the entry options."""
-        return cls(
-            url=str(options[CONF_INFLUXDB_URL]).strip(),
-            token=str(options[CONF_INFLUXDB_TOKEN]),
-            org=str(options[CONF_INFLUXDB_ORG]).strip(),
-            bucket=str(options[CONF_INFLUXDB_BUCKET]).strip(),
-        )
 
 
 async def _async_error(response: aiohttp.ClientResponse, token: str) -> InfluxDBError:
@@ -148,14 +120,15 @@ class InfluxDBExporter:
 
     async def async_export(self, history: History, options: EnedisOptions) -> bool:
         """Export new points; return True when the history's export marks changed."""
-        if not options.raw[CONF_INFLUXDB]:
+        if (target := options.influxdb) is None:
             return False
         async with self._lock:
-            return await self._async_export(history, options)
+            return await self._async_export(history, options, target)
 
-    async def _async_export(self, history: History, options: EnedisOptions) -> bool:
+    async def _async_export(
+        self, history: History, options: EnedisOptions, target: InfluxDBTarget
+    ) -> bool:
         """Write the pending days in batches; marks move only after a successful write."""
-        target = InfluxDBTarget.from_options(options.raw)
         contract_text = history.contract.offpeak_hours if history.contract else None
         units = pending_units(
             history,

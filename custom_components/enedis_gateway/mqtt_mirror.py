@@ -13,29 +13,18 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 
 from .const import (
-    CONF_INFLUXDB_TOKEN,
-    CONF_MQTT_MIRROR,
-    CONF_MQTT_PREFIX,
-    CONF_MQTT_QOS,
-    CONF_MQTT_RETAIN,
-    DEFAULT_OPTIONS,
     DOMAIN,
     LOGGER,
 )
 from .linky.history import History
 from .linky.mqtt_payloads import mqtt_payloads
-from .linky.redact import redact
+from .linky.redact import MARKER
 from .options import EnedisOptions
 
 if TYPE_CHECKING:
     from .coordinator import EnedisData
 
 ISSUE_MQTT_UNAVAILABLE = "mqtt_unavailable"
-
-
-def mqtt_prefix(value: object) -> str:
-    """Return the topic prefix of an option value, without surrounding slashes."""
-    return str(value).strip().strip("/") or str(DEFAULT_OPTIONS[CONF_MQTT_PREFIX])
 
 
 def _mqtt_connected(hass: HomeAssistant) -> bool:
@@ -70,8 +59,7 @@ class MqttMirror:
         self, history: History, options: EnedisOptions, data: EnedisData
     ) -> None:
         """Publish the topics whose payload changed."""
-        raw = options.raw
-        if not raw[CONF_MQTT_MIRROR]:
+        if (mqtt_settings := options.mqtt) is None:
             self._published = {}
             self._wanted = {}
             self._unavailable = False
@@ -81,16 +69,13 @@ class MqttMirror:
         wanted = mqtt_payloads(
             history,
             pdl=self.pdl,
-            prefix=mqtt_prefix(raw[CONF_MQTT_PREFIX]),
+            prefix=mqtt_settings.prefix,
             prices=options.prices,
             ranges=options.offpeak_ranges(contract_text),
             today=data.consumption.today,
             production=options.production,
         )
-        settings = (
-            bool(raw[CONF_MQTT_RETAIN]),
-            min(2, max(0, int(raw[CONF_MQTT_QOS]))),
-        )
+        settings = (mqtt_settings.retain, mqtt_settings.qos)
         if settings != self._settings:
             # Republish everything with the new retain flag and QoS.
             self._published = {}
@@ -102,7 +87,7 @@ class MqttMirror:
             secret
             for secret in (
                 entry.data.get(CONF_ACCESS_TOKEN) if entry else None,
-                raw.get(CONF_INFLUXDB_TOKEN),
+                options.influxdb.token if options.influxdb else None,
             )
             if isinstance(secret, str) and secret
         )
@@ -119,9 +104,15 @@ class MqttMirror:
         await self._async_flush()
 
     def _redact(self, payload: str) -> str:
-        """Blank any secret out of a payload (an error text could echo one, even cut)."""
+        """
+        Blank any secret out of a payload.
+
+        Error texts reach the history already cleared of any echo of the token by
+        the client; here only whole secrets are looked for, as fragments of 8
+        characters would also hit plain numbers such as a PDL.
+        """
         for secret in self._secrets:
-            payload = redact(payload, secret)
+            payload = payload.replace(secret, MARKER)
         return payload
 
     @callback

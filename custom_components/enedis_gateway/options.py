@@ -12,7 +12,16 @@ from .const import (
     CONF_CONSUMPTION_DETAIL,
     CONF_CONSUMPTION_MAX_POWER,
     CONF_CYCLE,
+    CONF_INFLUXDB,
+    CONF_INFLUXDB_BUCKET,
+    CONF_INFLUXDB_ORG,
+    CONF_INFLUXDB_TOKEN,
+    CONF_INFLUXDB_URL,
     CONF_MAX_CALLS,
+    CONF_MQTT_MIRROR,
+    CONF_MQTT_PREFIX,
+    CONF_MQTT_QOS,
+    CONF_MQTT_RETAIN,
     CONF_OFFPEAK_HOURS,
     CONF_PLAN,
     CONF_PRICE_BASE,
@@ -30,6 +39,30 @@ from .linky.summary import Plan, Prices
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class MqttSettings:
+    """How the MQTT mirror publishes."""
+
+    prefix: str
+    retain: bool
+    qos: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InfluxDBTarget:
+    """Where and as whom the InfluxDB exporter writes."""
+
+    url: str
+    token: str
+    org: str
+    bucket: str
+
+
+def mqtt_prefix(value: object) -> str:
+    """Return the topic prefix of an option value, without surrounding slashes."""
+    return str(value).strip().strip("/") or str(DEFAULT_OPTIONS[CONF_MQTT_PREFIX])
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class EnedisOptions:
     """The options the coordinator and the entities read."""
 
@@ -40,7 +73,9 @@ class EnedisOptions:
     addresses: bool
     cycle: int
     max_calls: int
-    raw: Mapping[str, Any]
+    # None when the output is off.
+    mqtt: MqttSettings | None
+    influxdb: InfluxDBTarget | None
 
     @classmethod
     def from_entry_options(cls, options: Mapping[str, Any]) -> EnedisOptions:
@@ -68,7 +103,21 @@ class EnedisOptions:
             addresses=bool(merged[CONF_ADDRESSES]),
             cycle=max(MIN_CYCLE, int(merged[CONF_CYCLE])),
             max_calls=min(MAX_CALLS_CEILING, max(1, int(merged[CONF_MAX_CALLS]))),
-            raw=merged,
+            mqtt=MqttSettings(
+                prefix=mqtt_prefix(merged[CONF_MQTT_PREFIX]),
+                retain=bool(merged[CONF_MQTT_RETAIN]),
+                qos=min(2, max(0, int(merged[CONF_MQTT_QOS]))),
+            )
+            if merged[CONF_MQTT_MIRROR]
+            else None,
+            influxdb=InfluxDBTarget(
+                url=str(merged[CONF_INFLUXDB_URL]).strip(),
+                token=str(merged[CONF_INFLUXDB_TOKEN]),
+                org=str(merged[CONF_INFLUXDB_ORG]).strip(),
+                bucket=str(merged[CONF_INFLUXDB_BUCKET]).strip(),
+            )
+            if merged[CONF_INFLUXDB]
+            else None,
         )
 
     @property

@@ -24,6 +24,7 @@ from homeassistant.helpers.typing import StateType
 
 from .coordinator import CardData, EnedisConfigEntry, EnedisCoordinator, EnedisData
 from .entity import EnedisEntity
+from .linky.models import MeasureType
 from .linky.summary import Summary
 from .options import EnedisOptions
 
@@ -156,7 +157,9 @@ SENSORS: tuple[EnedisSensorEntityDescription, ...] = (
         suggested_display_precision=2,
         value_fn=lambda data: data.consumption.max_power_kva,
         attrs_fn=_max_power_attrs,
-        exists_fn=lambda options: options.raw["consumption_max_power"],
+        exists_fn=lambda options: (
+            MeasureType.DAILY_CONSUMPTION_MAX_POWER in options.kinds
+        ),
     ),
     _production("yesterday_production", lambda s: s.last_day_kwh),
     _production("current_month_production", lambda s: s.current_month_kwh),
