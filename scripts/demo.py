@@ -42,12 +42,13 @@ SECOND_PDL = "98765432109876"
 DOMAIN = "enedis_gateway"
 MOSQUITTO = Path("/usr/sbin/mosquitto")
 DASHBOARD = "linky-demo"
-# Two PDLs share the simulator's token and its per-token daily quota: leave room
-# for both backfills (45 calls each) and the config flows' checks.
+# Two PDLs share the simulator's token. The integration keeps a token under 45 calls
+# a day across its meters: the first takes 30, which leaves the second meter's
+# config-flow check and backfill 15. The simulator's own quota is no constraint.
 SIM_DAILY_LIMIT = 120
 # Realistic 2025 regulated prices (TRV), €/kWh.
 PRICES = {"price_base": 0.2516, "price_hp": 0.27, "price_hc": 0.2068}
-MAX_CALLS = 45
+MAX_CALLS = 30
 HA_START_SECONDS = 300
 # The first import writes two years of hourly rows per series: about a minute here.
 STATISTICS_SECONDS = 300
