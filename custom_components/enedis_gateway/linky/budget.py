@@ -7,18 +7,13 @@ from datetime import date, datetime
 import hashlib
 from typing import Any
 
-from .models import PARIS
+from .history import paris_day
 
 # The gateways ban a token for 24 h at its 50th call of a day; no budget goes past this.
 TOKEN_CEILING = 45
 # A stored count outside [0, TOKEN_CEILING] cannot come from us: the day counts as
 # spent, shown as the ceiling that no budget goes past.
 SPENT = TOKEN_CEILING
-
-
-def paris_day(instant: datetime) -> date:
-    """Return the Paris-local date of an aware instant."""
-    return instant.astimezone(PARIS).date()
 
 
 def meter_key(pdl: str) -> str:
