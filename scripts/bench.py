@@ -56,7 +56,6 @@ from custom_components.enedis_gateway.const import (
     CONF_PDL,
     DEFAULT_OPTIONS,
     DOMAIN,
-    VERSION,
 )
 from custom_components.enedis_gateway.linky.card import card_attributes
 from custom_components.enedis_gateway.linky.client import EnedisClient
@@ -64,6 +63,7 @@ from custom_components.enedis_gateway.linky.energy_stats import (
     Digests,
     Series,
     Sync,
+    backfill_frontier,
     build_series,
     digests_of,
     plan_writes,
@@ -78,9 +78,9 @@ from custom_components.enedis_gateway.linky.history import (
     STORAGE_VERSION,
     History,
     SeriesHistory,
+    StoredHistory,
     decode_history,
     encode_history,
-    measure_direction,
     paris_day,
 )
 from custom_components.enedis_gateway.linky.models import (
@@ -90,8 +90,18 @@ from custom_components.enedis_gateway.linky.models import (
     MeasureType,
 )
 from custom_components.enedis_gateway.linky.mqtt_payloads import mqtt_payloads
+from custom_components.enedis_gateway.linky.pipeline import (
+    Snapshot,
+    build_snapshot,
+    offpeak_text,
+)
 from custom_components.enedis_gateway.linky.planner import Request, Resource, plan
-from custom_components.enedis_gateway.linky.summary import build_summary, completeness
+from custom_components.enedis_gateway.linky.summary import (
+    Summary,
+    build_summary,
+    completeness,
+)
+from custom_components.enedis_gateway.linky.tariff import Tariff
 from custom_components.enedis_gateway.options import EnedisOptions
 from custom_components.enedis_gateway.statistics import StatisticsImporter
 from custom_components.enedis_gateway.store import HistoryStore
@@ -99,6 +109,9 @@ from simulator import Household, Simulator, start_simulator
 import simulator.app as simulator_app
 
 ROOT = Path(__file__).resolve().parent.parent
+VERSION = json.loads(
+    (ROOT / "custom_components" / DOMAIN / "manifest.json").read_text()
+)["version"]
 WORK = ROOT / ".bench"
 SEED = 1
 PDL = "12345678901234"
@@ -223,26 +236,29 @@ def print_table(rows: list[Row], notes: list[str]) -> None:
 
 
 async def fetch_cycle(
-    client: EnedisClient, history: History, now: datetime, max_calls: int
+    client: EnedisClient, stored: StoredHistory, now: datetime, max_calls: int
 ) -> int:
     """Make the calls the planner asks for now, the way the coordinator does; return them."""
-    budget = max_calls - history.calls_on(paris_day(now))
-    requests = plan(history, kinds=KINDS, addresses=False, now=now, budget=budget)
+    history, fetch = stored.history, stored.fetch
+    budget = max_calls - fetch.calls_on(paris_day(now))
+    requests = plan(
+        history, fetch, kinds=KINDS, addresses=False, now=now, budget=budget
+    )
     for request in requests:
-        history.count_call(now)
+        fetch.count_call(now)
         try:
             await call(client, history, request)
         except EndOfHistoryError:
             assert isinstance(request.kind, MeasureType)
             assert request.end is not None
-            floor = history.floor.get(request.kind, request.end)
-            history.floor[request.kind] = max(request.end, floor)
+            fetch.raise_floor(request.kind, request.end)
         except NoDataError:
             pass
         except (AuthError, QuotaError) as err:
             raise RuntimeError(f"the bench hit {err!r}") from err
         if isinstance(request.kind, MeasureType):
-            history.record_failure(request.kind, request.days, now)
+            fetch.record_failure(history, request.kind, request.days, now)
+    fetch.forget_stored(history)
     return len(requests)
 
 
@@ -250,7 +266,7 @@ async def call(client: EnedisClient, history: History, request: Request) -> None
     """Make one call and merge its answer."""
     kind = request.kind
     if kind is Resource.CONTRACT:
-        history.contract = await client.get_contract()
+        history.set_contract(await client.get_contract())
         return
     assert isinstance(kind, MeasureType)
     assert request.start is not None
@@ -267,9 +283,14 @@ async def call(client: EnedisClient, history: History, request: Request) -> None
         )
 
 
-def store_round_trip(history: History) -> History:
+def store_round_trip(stored: StoredHistory) -> StoredHistory:
     """Return the history as a restart reads it back from its Store file."""
-    return decode_history(json.loads(json.dumps(encode_history(history))))
+    return decode_history(json.loads(json.dumps(encode(stored))))
+
+
+def encode(stored: StoredHistory) -> dict[str, Any]:
+    """Encode the history and its fetch state as HistoryStore does."""
+    return encode_history(stored.history, stored.fetch)
 
 
 @contextmanager
@@ -298,18 +319,18 @@ async def with_client[T](
         await running.close()
 
 
-async def full_history_at_once() -> tuple[History, Counter[str]]:
+async def full_history_at_once() -> tuple[StoredHistory, Counter[str]]:
     """Fetch the whole reachable history at NOW in one sitting, quota lifted."""
     clock = Clock(NOW)
     with simulated_gateway(clock, daily_limit=100_000) as sim:
-        history = History()
+        stored = StoredHistory()
 
         async def body(client: EnedisClient) -> None:
-            await fetch_cycle(client, history, clock.now(), max_calls=100_000)
+            await fetch_cycle(client, stored, clock.now(), max_calls=100_000)
 
         await with_client(sim, body)
-    assert completeness(history, KINDS, NOW.date()) == 100.0
-    return history, Counter(c.type for c in sim.calls if c.status == "ok")
+    assert completeness(stored.history, stored.fetch, KINDS, NOW.date()) == 100.0
+    return stored, Counter(c.type for c in sim.calls if c.status == "ok")
 
 
 @dataclass(kw_only=True)
@@ -317,28 +338,24 @@ class StatsFollower:
     """Follow the history the way StatisticsImporter does; count the rows it queues."""
 
     written: dict[Series, Digests] = field(default_factory=dict)
-    inputs: tuple[object, ...] | None = None
+    job: tuple[object, ...] | None = None
     queued: Counter[tuple[date, Series]] = field(default_factory=Counter)
     held_at: dict[date, int] = field(default_factory=dict)
     slowest: float = 0.0
 
-    def update(self, history: History, today: date) -> None:
+    def update(self, stored: StoredHistory, today: date) -> None:
         """Compute and 'write' what an update of the importer would."""
-        inputs = (
-            history.revision,
-            today,
-            sum(len(days) for days in history.blacklist.values()),
-            tuple(history.floor.items()),
-        )
-        if inputs == self.inputs:
+        frontier = backfill_frontier(stored.history, stored.fetch, KINDS, today)
+        job = (stored.history.revision, tuple(sorted(frontier.items())))
+        if job == self.job:
             return
         start = time.perf_counter()
-        results = stats_sync(history, self.written, today)
+        results = stats_sync(stored, self.written, today)
         self.slowest = max(self.slowest, time.perf_counter() - start)
         for series, result in results.items():
             self.queued[today, series] += len(result.rows)
             self.written[series] = result.digests
-        self.inputs = inputs
+        self.job = job
         self.held_at[today] = sum(
             count for digests in self.written.values() for count, _ in digests.values()
         )
@@ -366,14 +383,14 @@ async def cold_start(max_calls: int) -> ColdStart:
     clock = Clock(NOW)
     first_day = NOW.date()
     result = ColdStart(max_calls=max_calls)
-    history = History()
+    stored = StoredHistory()
     with simulated_gateway(clock) as sim:
 
         async def restart(client: EnedisClient, label: str) -> None:
             # A restart a few minutes later reads the Store file back and plans again.
             before = len(sim.calls)
             clock.move(timedelta(minutes=5))
-            await fetch_cycle(client, store_round_trip(history), clock.now(), max_calls)
+            await fetch_cycle(client, store_round_trip(stored), clock.now(), max_calls)
             clock.move(timedelta(minutes=-5))
             result.restart_calls[label] = len(sim.calls) - before
 
@@ -387,11 +404,14 @@ async def cold_start(max_calls: int) -> ColdStart:
                     days=STEADY_DAYS
                 ):
                     break
-                await fetch_cycle(client, history, now, max_calls)
-                result.stats.update(history, today)
+                await fetch_cycle(client, stored, now, max_calls)
+                result.stats.update(stored, today)
                 if hour in (0, 15, 39):
                     await restart(client, f"backfill hour {hour}")
-                if complete_on is None and completeness(history, KINDS, today) == 100:
+                if (
+                    complete_on is None
+                    and completeness(stored.history, stored.fetch, KINDS, today) == 100
+                ):
                     complete_on = today
                     await restart(client, "complete")
                 clock.move(timedelta(hours=1))
@@ -425,9 +445,9 @@ def days_bound(max_calls: int) -> int:
     return 1 + max(0, math.ceil(backlog / (max_calls - len(KINDS))))
 
 
-async def calls_rows() -> tuple[list[Row], History, list[ColdStart]]:
+async def calls_rows() -> tuple[list[Row], StoredHistory, list[ColdStart]]:
     """Item 1: API calls."""
-    history, at_once = await full_history_at_once()
+    stored, at_once = await full_history_at_once()
     windows = sum(n for kind, n in at_once.items() if kind != "contracts")
     rows = [
         Row(
@@ -488,78 +508,80 @@ async def calls_rows() -> tuple[list[Row], History, list[ColdStart]]:
             ok=max(steady) <= len(KINDS),
         )
     )
-    return rows, history, runs
+    return rows, stored, runs
 
 
 # --------------------------------------------------------------------------- 2. compute
 
 
-def rebuild(history: History, today: date) -> tuple[Any, ...]:
+def rebuild(stored: StoredHistory, today: date) -> tuple[Any, ...]:
     """Rebuild what the entities, the card and the MQTT mirror read, as the coordinator does."""
-    contract_text = history.contract.offpeak_hours if history.contract else None
-    ranges = OPTIONS.offpeak_ranges(contract_text)
-    offpeak_text = OPTIONS.offpeak_text(contract_text)
-    last_update = history.last_call.astimezone(PARIS) if history.last_call else None
-    summary = build_summary(
-        history,
-        direction=Direction.CONSUMPTION,
-        prices=OPTIONS.prices,
-        plan=OPTIONS.plan,
-        ranges=ranges,
-        today=today,
-        kinds=[k for k in KINDS if measure_direction(k) is Direction.CONSUMPTION],
-    )
-    card = card_attributes(
-        history,
-        direction=Direction.CONSUMPTION,
-        pdl=PDL,
-        prices=OPTIONS.prices,
-        plan=OPTIONS.plan,
-        ranges=ranges,
-        today=today,
-        offpeak_text=offpeak_text,
-        last_update=last_update,
-        error=history.last_error,
-        version=VERSION,
-        summary=summary,
-    )
+    snapshot = snapshot_of(stored, today)
     topics = mqtt_payloads(
-        history,
+        stored.history,
         pdl=PDL,
         prefix="enedis_gateway",
-        prices=OPTIONS.prices,
-        ranges=ranges,
+        tariff=snapshot.tariff,
         today=today,
         production=OPTIONS.production,
+        error=snapshot.last_error,
     )
-    return summary, card, topics
+    return snapshot, topics
 
 
-def time_rebuild(history: History, today: date) -> float:
+def snapshot_of(stored: StoredHistory, today: date) -> Snapshot:
+    """Return the snapshot the coordinator builds after an update."""
+    return build_snapshot(
+        stored.history,
+        stored.fetch,
+        pdl=PDL,
+        plan=OPTIONS.plan,
+        prices=OPTIONS.prices,
+        offpeak_override=OPTIONS.offpeak_override,
+        kinds=KINDS,
+        today=today,
+        calls_today=0,
+        version=VERSION,
+    )
+
+
+def tariff_of(history: History) -> Tariff:
+    """Return the tariff of the default options and the history's contract."""
+    return Tariff.from_offpeak_text(
+        OPTIONS.plan,
+        OPTIONS.prices,
+        offpeak_text(OPTIONS.offpeak_override, history),
+    )
+
+
+def time_rebuild(stored: StoredHistory, today: date) -> float:
     """Return the median time of a rebuild."""
-    return median_time(lambda: rebuild(history, today))
+    return median_time(lambda: rebuild(stored, today))
 
 
-def with_curve_months(history: History, months: int, today: date) -> History:
+def with_curve_months(stored: StoredHistory, months: int, today: date) -> StoredHistory:
     """Return the history keeping only the newest months of load curve."""
     first = today - timedelta(days=round(months * 365.25 / 12))
+    history = stored.history
     series = history.consumption
-    return History(
-        contract=history.contract,
-        consumption=SeriesHistory(
-            daily=series.daily,
-            curve={day: c for day, c in series.curve.items() if day >= first},
-            max_power=series.max_power,
+    return StoredHistory(
+        history=History(
+            contract=history.contract,
+            consumption=SeriesHistory(
+                daily=series.daily,
+                curve={day: c for day, c in series.curve.items() if day >= first},
+                max_power=series.max_power,
+            ),
         ),
-        last_call=history.last_call,
+        fetch=stored.fetch,
     )
 
 
-def compute_rows(history: History) -> tuple[list[Row], list[str]]:
+def compute_rows(stored: StoredHistory) -> tuple[list[Row], list[str]]:
     """Item 2: time to rebuild everything from the full history, and its growth."""
     today = NOW.date()
-    _, _, topics = rebuild(history, today)
-    full = time_rebuild(history, today)
+    _, topics = rebuild(stored, today)
+    full = time_rebuild(stored, today)
     rows = [
         Row(
             item="2",
@@ -571,7 +593,7 @@ def compute_rows(history: History) -> tuple[list[Row], list[str]]:
         )
     ]
     times = {
-        months: time_rebuild(with_curve_months(history, months, today), today)
+        months: time_rebuild(with_curve_months(stored, months, today), today)
         for months in CURVE_MONTHS
     }
     steps = list(pairwise(CURVE_MONTHS))
@@ -587,22 +609,21 @@ def compute_rows(history: History) -> tuple[list[Row], list[str]]:
             ok=linear,
         )
     )
-    notes = [f"compute split (median): {rebuild_split(history, today)}"]
+    notes = [f"compute split (median): {rebuild_split(stored, today)}"]
     return rows, notes
 
 
-def rebuild_split(history: History, today: date) -> str:
+def rebuild_split(stored: StoredHistory, today: date) -> str:
     """Return the median time of each part of the rebuild alone."""
-    contract_text = history.contract.offpeak_hours if history.contract else None
-    ranges = OPTIONS.offpeak_ranges(contract_text)
+    history = stored.history
+    tariff = tariff_of(history)
 
-    def summary() -> Any:
+    def summary() -> Summary:
         return build_summary(
             history,
+            stored.fetch,
             direction=Direction.CONSUMPTION,
-            prices=OPTIONS.prices,
-            plan=OPTIONS.plan,
-            ranges=ranges,
+            tariff=tariff,
             today=today,
         )
 
@@ -611,16 +632,13 @@ def rebuild_split(history: History, today: date) -> str:
     def card() -> object:
         return card_attributes(
             history,
-            direction=Direction.CONSUMPTION,
             pdl=PDL,
-            prices=OPTIONS.prices,
-            plan=OPTIONS.plan,
-            ranges=ranges,
-            today=today,
-            offpeak_text="",
-            last_update=None,
-            error="",
+            tariff=tariff,
             summary=built,
+            offpeak_text="",
+            last_call=None,
+            error="",
+            version=VERSION,
         )
 
     def topics() -> object:
@@ -628,10 +646,10 @@ def rebuild_split(history: History, today: date) -> str:
             history,
             pdl=PDL,
             prefix="enedis_gateway",
-            prices=OPTIONS.prices,
-            ranges=ranges,
+            tariff=tariff,
             today=today,
             production=False,
+            error="",
         )
 
     return (
@@ -644,37 +662,37 @@ def rebuild_split(history: History, today: date) -> str:
 # --------------------------------------------------------------------------- 3. storage
 
 
-def store_payload(history: History) -> dict[str, Any]:
+def store_payload(stored: StoredHistory) -> dict[str, Any]:
     """Return what HistoryStore hands to Home Assistant's Store for a save."""
     return {
         "version": STORAGE_VERSION,
         "minor_version": 1,
         "key": f"{DOMAIN}.{ENTRY_ID}",
-        "data": encode_history(history),
+        "data": encode(stored),
     }
 
 
-def write_store_file(path: Path, history: History) -> None:
+def write_store_file(path: Path, stored: StoredHistory) -> None:
     """Write the Store file exactly as Home Assistant's Store does (orjson, indent 2)."""
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_json(str(path), store_payload(history), private=True, atomic_writes=True)
+    save_json(str(path), store_payload(stored), private=True, atomic_writes=True)
 
 
-def storage_rows(history: History) -> tuple[list[Row], list[str]]:
+def storage_rows(stored: StoredHistory) -> tuple[list[Row], list[str]]:
     """Item 3: Store file size, load time, save-encoding time."""
 
     path = WORK / "store" / f"{DOMAIN}.{ENTRY_ID}"
-    write_store_file(path, history)
+    write_store_file(path, stored)
     size = path.stat().st_size
 
-    def load() -> History:
+    def load() -> StoredHistory:
         return decode_history(load_json(path)["data"])
 
-    assert load() == history
+    assert load() == stored
     load_time = median_time(load)
     read_time = median_time(lambda: load_json(path))
-    encode_time = median_time(lambda: encode_history(history))
+    encode_time = median_time(lambda: encode(stored))
     rows = [
         Row(
             item="3",
@@ -703,23 +721,21 @@ def storage_rows(history: History) -> tuple[list[Row], list[str]]:
 
 
 def stats_sync(
-    history: History, written: dict[Series, Digests], today: date
+    stored: StoredHistory, written: dict[Series, Digests], today: date
 ) -> dict[Series, Sync]:
     """Return what StatisticsImporter computes in a worker thread for an update."""
-    contract_text = history.contract.offpeak_hours if history.contract else None
+    history = stored.history
     return plan_writes(
         history,
         written,
         kinds=KINDS,
-        ranges=OPTIONS.offpeak_ranges(contract_text),
-        prices=OPTIONS.prices,
-        plan=OPTIONS.plan,
-        today=today,
+        tariff=tariff_of(history),
+        frontier=backfill_frontier(history, stored.fetch, KINDS, today),
     )
 
 
 def stats_build(
-    history: History, written: dict[Series, Digests], today: date
+    stored: StoredHistory, written: dict[Series, Digests], today: date
 ) -> dict[Series, list[StatisticData]]:
     """Build the recorder rows of an update, as StatisticsImporter does before queuing."""
     return {
@@ -727,18 +743,18 @@ def stats_build(
             StatisticData(start=row.start, state=row.state, sum=row.sum)
             for row in result.rows
         ]
-        for series, result in stats_sync(history, written, today).items()
+        for series, result in stats_sync(stored, written, today).items()
     }
 
 
-def without_newest_day(history: History) -> History:
+def without_newest_day(stored: StoredHistory) -> StoredHistory:
     """Return a copy of the history without yesterday: the state before a daily update."""
-    copy = store_round_trip(history)
+    copy = store_round_trip(stored)
     yesterday = NOW.date() - timedelta(days=1)
     for readings in (
-        copy.consumption.daily,
-        copy.consumption.curve,
-        copy.consumption.max_power,
+        copy.history.consumption.daily,
+        copy.history.consumption.curve,
+        copy.history.consumption.max_power,
     ):
         readings.pop(yesterday)
     return copy
@@ -782,31 +798,26 @@ def backfill_stats_rows(runs: list[ColdStart]) -> tuple[list[Row], list[str]]:
     return rows, notes
 
 
-def stats_rows(history: History) -> tuple[list[Row], list[str], dict[str, float]]:
+def stats_rows(
+    stored: StoredHistory,
+) -> tuple[list[Row], list[str], dict[str, float]]:
     """Item 4, the pure side: rows and build time of the cold import and of a new day."""
     today = NOW.date()
-    cold = stats_build(history, {}, today)
+    history = stored.history
+    cold = stats_build(stored, {}, today)
     cold_rows = sum(len(rows) for rows in cold.values())
-    cold_time = median_time(lambda: stats_build(history, {}, today), STATS_RUNS)
-    before = without_newest_day(history)
+    cold_time = median_time(lambda: stats_build(stored, {}, today), STATS_RUNS)
+    before = without_newest_day(stored)
     written = {
         series: result.digests
         for series, result in stats_sync(before, {}, today).items()
     }
-    daily = stats_build(history, written, today)
-    daily_time = median_time(lambda: stats_build(history, written, today), STATS_RUNS)
+    daily = stats_build(stored, written, today)
+    daily_time = median_time(lambda: stats_build(stored, written, today), STATS_RUNS)
     per_series = {str(series): len(rows) for series, rows in daily.items()}
-    contract_text = history.contract.offpeak_hours if history.contract else None
-    ranges = OPTIONS.offpeak_ranges(contract_text)
+    tariff = tariff_of(history)
     series_time = median_time(
-        lambda: build_series(
-            history,
-            kinds=KINDS,
-            ranges=ranges,
-            prices=OPTIONS.prices,
-            plan=OPTIONS.plan,
-        ),
-        STATS_RUNS,
+        lambda: build_series(history, kinds=KINDS, tariff=tariff), STATS_RUNS
     )
     read_back = [
         [(row["start"].timestamp(), row["state"], row["sum"]) for row in rows]
@@ -852,7 +863,7 @@ def stats_rows(history: History) -> tuple[list[Row], list[str], dict[str, float]
 # --------------------------------------------------------------------------- 6. memory (pure)
 
 
-def python_memory_note(history: History) -> str:
+def python_memory_note() -> str:
     """Return the Python heap peak of loading the Store file and rebuilding everything."""
 
     path = WORK / "store" / f"{DOMAIN}.{ENTRY_ID}"
@@ -1126,8 +1137,9 @@ async def ha_run(workdir: Path, clock: Clock, slow: SlowCallbacks) -> dict[str, 
         )
         result["phases"] = phases
         store_file = config / ".storage" / f"{DOMAIN}.{ENTRY_ID}"
-        await entry.runtime_data.coordinator.store.async_save_history(
-            entry.runtime_data.coordinator.history
+        coordinator = entry.runtime_data.coordinator
+        await coordinator.store.async_save_history(
+            coordinator.history, coordinator.fetch
         )
         result["store_size"] = store_file.stat().st_size
         loads = []
@@ -1175,7 +1187,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def prepare_ha(history: History, workdir: Path) -> None:
+def prepare_ha(stored: StoredHistory, workdir: Path) -> None:
     """Write a config dir: recorder on SQLite, the full history minus yesterday stored."""
     shutil.rmtree(workdir, ignore_errors=True)
     config = workdir / "config"
@@ -1199,15 +1211,15 @@ def prepare_ha(history: History, workdir: Path) -> None:
         "logger:\n"
         "  default: warning\n"
     )
-    stored = without_newest_day(history)
-    stored.calls_day = None
-    stored.calls_count = 0
-    write_store_file(config / ".storage" / f"{DOMAIN}.{ENTRY_ID}", stored)
+    before = without_newest_day(stored)
+    before.fetch.calls_day = None
+    before.fetch.calls_count = 0
+    write_store_file(config / ".storage" / f"{DOMAIN}.{ENTRY_ID}", before)
 
 
-def run_ha_child(history: History, workdir: Path, *, with_statistics: bool) -> Any:
+def run_ha_child(stored: StoredHistory, workdir: Path, *, with_statistics: bool) -> Any:
     """Prepare a config dir, run the Home Assistant child on it, return its figures."""
-    prepare_ha(history, workdir)
+    prepare_ha(stored, workdir)
     log = workdir / "child.log"
     command = [sys.executable, "-m", "scripts.bench", "--ha-child", str(workdir)]
     if not with_statistics:
@@ -1329,21 +1341,21 @@ def ha_rows(
 # --------------------------------------------------------------------------- main
 
 
-async def pure_parts() -> tuple[list[Row], list[str], History, dict[str, float]]:
+async def pure_parts() -> tuple[list[Row], list[str], StoredHistory, dict[str, float]]:
     """Items 1, 2, 3, the build side of 4 and the heap note of 6."""
-    rows, history, runs = await calls_rows()
-    compute, compute_notes = compute_rows(history)
-    storage, storage_notes = storage_rows(history)
-    stats, stats_notes, built = stats_rows(history)
+    rows, stored, runs = await calls_rows()
+    compute, compute_notes = compute_rows(stored)
+    storage, storage_notes = storage_rows(stored)
+    stats, stats_notes, built = stats_rows(stored)
     backfill, backfill_notes = backfill_stats_rows(runs)
     notes = [
         *compute_notes,
         *storage_notes,
         *stats_notes,
         *backfill_notes,
-        python_memory_note(history),
+        python_memory_note(),
     ]
-    return [*rows, *compute, *storage, *stats, *backfill], notes, history, built
+    return [*rows, *compute, *storage, *stats, *backfill], notes, stored, built
 
 
 def main() -> int:

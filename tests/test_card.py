@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from custom_components.enedis_gateway.linky.card import CARD_VERSION, card_attributes
+from custom_components.enedis_gateway.linky.card import card_attributes
 from custom_components.enedis_gateway.linky.history import (
+    FetchState,
     History,
     day_minutes,
     local_midnight,
@@ -24,13 +25,15 @@ from custom_components.enedis_gateway.linky.models import (
     MeasureType,
 )
 from custom_components.enedis_gateway.linky.offpeak import parse_offpeak
-from custom_components.enedis_gateway.linky.summary import Plan, Prices, build_summary
+from custom_components.enedis_gateway.linky.summary import build_summary
+from custom_components.enedis_gateway.linky.tariff import Plan, Prices, Tariff
 
 PDL = "12345678901234"
 TODAY = date(2024, 11, 6)  # a Wednesday
 NIGHT = parse_offpeak("HC (22H00-6H00)")
 PRICES = Prices(base=0.25, hp=0.27, hc=0.20)
-UPDATED = datetime(2024, 11, 6, 7, 15, tzinfo=UTC)
+LAST_CALL = datetime(2024, 11, 6, 9, 0, tzinfo=UTC)
+VERSION = "0.1.0"
 
 EXPECTED_KEYS = {
     "typeCompteur",
@@ -121,7 +124,6 @@ def build_history() -> History:
             offpeak_hours="HC (22H00-6H00)",
             last_activation_date=date(2013, 8, 14),
         ),
-        last_call=datetime(2024, 11, 6, 9, 0, tzinfo=UTC),
     )
     fill(history, date(2023, 1, 1), date(2023, 9, 30), 2000)  # 273 days: 546 kWh
     fill(history, date(2023, 10, 1), date(2023, 11, 5), 4000)  # Oct 124, Nov 1-5 20
@@ -164,19 +166,22 @@ def attributes_of(
     today: date = TODAY,
     direction: Direction = Direction.CONSUMPTION,
     error: str = "",
+    last_call: datetime | None = LAST_CALL,
 ) -> tuple[float | None, dict[str, Any]]:
     """Build the card sensor of a history."""
+    tariff = Tariff(Plan.HPHC, PRICES, NIGHT)
+    summary = build_summary(
+        history, FetchState(), direction=direction, tariff=tariff, today=today
+    )
     return card_attributes(
         history,
-        direction=direction,
         pdl=PDL,
-        prices=PRICES,
-        plan=Plan.HPHC,
-        ranges=NIGHT,
-        today=today,
+        tariff=tariff,
+        summary=summary,
         offpeak_text="22h00-06h00",
-        last_update=UPDATED,
+        last_call=last_call,
         error=error,
+        version=VERSION,
     )
 
 
@@ -192,7 +197,7 @@ def test_header_values() -> None:
     assert attributes["typeCompteur"] == "consommation"
     assert attributes["numPDL"] == PDL
     assert attributes["activationDate"] == "2013-08-14"
-    assert attributes["lastUpdate"] == "2024-11-06 08:15:00"
+    assert attributes["lastUpdate"] == "2024-11-06 10:00:00"
     assert attributes["timeLastCall"] == "2024-11-06 10:00:00"
     assert attributes["yesterdayDate"] == "2024-11-05"
     assert attributes["yesterday"] == 12.0
@@ -211,7 +216,7 @@ def test_header_values() -> None:
     assert attributes["subscribed_power"] == "9 kVA"
     assert attributes["errorLastCall"] == ""
     assert attributes["versionUpdateAvailable"] is False
-    assert attributes["versionGit"] == CARD_VERSION
+    assert attributes["versionGit"] == VERSION
 
 
 def test_periods_and_evolutions() -> None:
@@ -327,7 +332,7 @@ def test_no_scalar_is_minus_one() -> None:
 
 
 def test_empty_history() -> None:
-    state, attributes = attributes_of(History())
+    state, attributes = attributes_of(History(), last_call=None)
     assert state is None
     assert set(attributes) == EXPECTED_KEYS
     assert attributes["yesterdayDate"] == "2024-11-05"
@@ -387,46 +392,23 @@ def test_production_card() -> None:
     assert attributes["daily"] == [3.0, -1, -1, -1, -1, -1, -1]
 
 
-def test_version_override() -> None:
+def test_version_given() -> None:
+    tariff = Tariff(Plan.BASE, PRICES, ())
     _, attributes = card_attributes(
         History(),
-        direction=Direction.CONSUMPTION,
         pdl=PDL,
-        prices=PRICES,
-        plan=Plan.BASE,
-        ranges=(),
-        today=TODAY,
+        tariff=tariff,
+        summary=build_summary(
+            History(),
+            FetchState(),
+            direction=Direction.CONSUMPTION,
+            tariff=tariff,
+            today=TODAY,
+        ),
         offpeak_text="",
-        last_update=None,
+        last_call=None,
         error="",
         version="1.2.3",
     )
     assert attributes["versionGit"] == "1.2.3"
     assert attributes["lastUpdate"] == ""
-
-
-def test_reuses_a_given_summary() -> None:
-    history = build_history()
-    summary = build_summary(
-        history,
-        direction=Direction.CONSUMPTION,
-        prices=PRICES,
-        plan=Plan.HPHC,
-        ranges=NIGHT,
-        today=TODAY,
-    )
-    expected = attributes_of(history)
-    given = card_attributes(
-        history,
-        direction=Direction.CONSUMPTION,
-        pdl=PDL,
-        prices=PRICES,
-        plan=Plan.HPHC,
-        ranges=NIGHT,
-        today=TODAY,
-        offpeak_text="22h00-06h00",
-        last_update=UPDATED,
-        error="",
-        summary=summary,
-    )
-    assert given == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 import json
 
 from freezegun.api import FrozenDateTimeFactory
@@ -16,7 +17,7 @@ from custom_components.enedis_gateway.diagnostics import (
 from simulator import Fault
 
 from .conftest import PDL, TOKEN, Gateway, make_entry
-from .test_coordinator import advance, paris, setup
+from .helpers import AUGUST, activated_on, advance, paris, setup
 
 pytestmark = pytest.mark.usefixtures(
     "recorder_mock", "enable_custom_integrations", "paris"
@@ -30,6 +31,7 @@ async def test_diagnostics_redacted(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Coverage, budget and errors are there; token, PDL, title and address are not."""
+    contract = activated_on(gateway, AUGUST)
     gateway.sim.holes.add(paris("2026-11-10 00:00:00").date())
     freezer.move_to(paris("2026-11-20 09:00:00"))
     entry = make_entry(
@@ -39,6 +41,7 @@ async def test_diagnostics_redacted(
             "addresses": True,
             "influxdb_token": INFLUX_TOKEN,
         },
+        contract=contract,
     )
     await setup(hass, entry)
     await advance(hass, freezer, 24 * 8)
@@ -50,8 +53,10 @@ async def test_diagnostics_redacted(
         assert secret not in text
     assert result["entry"]["data"]["access_token"] == "**REDACTED**"
     assert result["entry"]["title"] == "**REDACTED**"
-    assert result["consumption"]["daily"]["days"] == 1095 + 8 - 1
-    assert result["fetch"]["blacklist"] == {
+    # Every day from the activation to yesterday (the 27th), less the hole.
+    days = (date(2026, 11, 27) - AUGUST).days + 1
+    assert result["consumption"]["daily"]["days"] == days - 1
+    assert result["fetch"]["skipped_days"] == {
         "consumption_load_curve": ["2026-11-10"],
         "daily_consumption": ["2026-11-10"],
         "daily_consumption_max_power": ["2026-11-10"],

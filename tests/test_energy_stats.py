@@ -25,7 +25,7 @@ from custom_components.enedis_gateway.linky.models import (
     MeasureType,
 )
 from custom_components.enedis_gateway.linky.offpeak import parse_offpeak
-from custom_components.enedis_gateway.linky.summary import Plan, Prices
+from custom_components.enedis_gateway.linky.tariff import Plan, Prices, Tariff
 
 DAY = date(2025, 1, 6)
 PRICES = Prices(base=0.25, hp=0.3, hc=0.2)
@@ -169,7 +169,7 @@ def test_build_series_hourly_split_and_costs() -> None:
     """Hourly rows where the curve is, HP + HC = total, costs per plan."""
     history = _history(curve_days=2, daily_days=5)
     series = build_series(
-        history, kinds=KINDS, ranges=HC_22_6, prices=PRICES, plan=Plan.HPHC
+        history, kinds=KINDS, tariff=Tariff(Plan.HPHC, PRICES, HC_22_6)
     )
     total = series[Series.CONSUMPTION]
     assert [len(d.rows) for d in total] == [1, 1, 1, 24, 24]
@@ -188,7 +188,7 @@ def test_build_series_hourly_split_and_costs() -> None:
     assert len(cost) == 2
     assert sum(v for _, v in cost[0].rows) == pytest.approx(16 * 0.3 + 8 * 0.2)
     base = build_series(
-        history, kinds=KINDS, ranges=HC_22_6, prices=PRICES, plan=Plan.BASE
+        history, kinds=KINDS, tariff=Tariff(Plan.BASE, PRICES, HC_22_6)
     )[Series.CONSUMPTION_COST]
     assert len(base) == 5
     assert base[0].rows[0][1] == pytest.approx(24 * 0.25)
@@ -197,9 +197,9 @@ def test_build_series_hourly_split_and_costs() -> None:
 def test_hourly_rows_keep_the_daily_reading() -> None:
     """A curve that disagrees with the daily reading is scaled to it."""
     history = _history(curve_days=1, daily_days=1, factor=1.01)
-    total = build_series(
-        history, kinds=KINDS, ranges=(), prices=PRICES, plan=Plan.BASE
-    )[Series.CONSUMPTION]
+    total = build_series(history, kinds=KINDS, tariff=Tariff(Plan.BASE, PRICES, ()))[
+        Series.CONSUMPTION
+    ]
     assert sum(v for _, v in total[0].rows) == pytest.approx(24.24)
 
 
@@ -220,7 +220,7 @@ def test_dst_days(day: date, hours: int) -> None:
         ],
     )
     series = build_series(
-        history, kinds=KINDS, ranges=HC_22_6, prices=PRICES, plan=Plan.HPHC
+        history, kinds=KINDS, tariff=Tariff(Plan.HPHC, PRICES, HC_22_6)
     )
     rows = series[Series.CONSUMPTION][0].rows
     assert len(rows) == hours

@@ -1,4 +1,4 @@
-"""The stored history: merging, failures, blacklist, compact encoding."""
+"""The stored history: merging, the fetch state (failures, skipped days), compact encoding."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ import orjson
 import pytest
 
 from custom_components.enedis_gateway.linky.history import (
-    BLACKLIST_AFTER,
     MAX_DAY_WH,
     MAX_WATTS,
+    SKIP_AFTER,
+    FetchState,
     History,
     InvalidHistoryError,
+    StoredHistory,
     day_minutes,
     decode_history,
     encode_history,
@@ -104,50 +106,88 @@ def test_partial_day_is_missing_until_complete() -> None:
     assert history.has(CURVE, day)
 
 
-def test_failures_blacklist_after_seven_attempts() -> None:
+def test_failures_skip_a_day_after_seven_attempts() -> None:
     """A past day is given up after 7 failed attempts; stored days are never counted."""
-    history = History()
+    history, fetch = History(), FetchState()
     hole, stored = date(2026, 11, 10), date(2026, 11, 11)
     history.merge_daily(DAILY, [DailyReading(day=stored, wh=1000)])
-    for n in range(BLACKLIST_AFTER):
-        assert not history.is_blacklisted(DAILY, hole)
-        history.record_failure(DAILY, [hole, stored], NOW + timedelta(days=n))
-    assert history.is_blacklisted(DAILY, hole)
-    assert history.attempts[DAILY][hole].count == BLACKLIST_AFTER
-    assert stored not in history.attempts[DAILY]
-    assert history.clear_blacklist() == 1
-    assert not history.is_blacklisted(DAILY, hole)
-    assert history.attempts == {}
+    for n in range(SKIP_AFTER):
+        assert not fetch.is_skipped(DAILY, hole)
+        fetch.record_failure(history, DAILY, [hole, stored], NOW + timedelta(days=n))
+    assert fetch.is_skipped(DAILY, hole)
+    assert fetch.skipped_count() == 1
+    assert fetch.attempts[DAILY][hole].count == SKIP_AFTER
+    assert stored not in fetch.attempts[DAILY]
+    assert fetch.retry_skipped() == 1
+    assert not fetch.is_skipped(DAILY, hole)
+    assert fetch.attempts == {}
 
 
-def test_today_is_never_blacklisted() -> None:
-    """The current Paris day is not a past day: no blacklist however many attempts."""
-    history = History()
+def test_attempts_forgotten_once_stored() -> None:
+    """A day that failed, then came, leaves no attempt behind."""
+    history, fetch = History(), FetchState()
+    day = date(2026, 11, 10)
+    fetch.record_failure(history, DAILY, [day], NOW)
+    history.merge_daily(DAILY, [DailyReading(day=day, wh=5)])
+    fetch.forget_stored(history)
+    assert fetch.attempts == {DAILY: {}}
+
+
+def test_floor_only_rises() -> None:
+    fetch = FetchState()
+    fetch.raise_floor(CURVE, date(2025, 1, 1))
+    fetch.raise_floor(CURVE, date(2024, 1, 1))
+    assert fetch.floor == {CURVE: date(2025, 1, 1)}
+    fetch.raise_floor(CURVE, date(2025, 2, 1))
+    assert fetch.floor == {CURVE: date(2025, 2, 1)}
+
+
+def test_today_is_never_skipped() -> None:
+    """The current Paris day is not a past day: never skipped however many attempts."""
+    history, fetch = History(), FetchState()
     today = NOW.astimezone(PARIS).date()
     for _ in range(10):
-        history.record_failure(DAILY, [today], NOW)
-    assert not history.is_blacklisted(DAILY, today)
+        fetch.record_failure(history, DAILY, [today], NOW)
+    assert not fetch.is_skipped(DAILY, today)
 
 
 def test_calls_counted_per_paris_day() -> None:
     """The counter restarts at Paris midnight, not UTC midnight."""
+    fetch = FetchState()
+    fetch.count_call(datetime(2026, 11, 27, 22, 0, tzinfo=UTC))  # 23:00 Paris
+    fetch.count_call(datetime(2026, 11, 27, 22, 30, tzinfo=UTC))  # 23:30 Paris
+    assert fetch.calls_on(date(2026, 11, 27)) == 2
+    fetch.count_call(datetime(2026, 11, 27, 23, 30, tzinfo=UTC))  # 00:30 Paris
+    assert fetch.calls_on(date(2026, 11, 28)) == 1
+
+
+def test_revision_follows_readings_and_contract() -> None:
+    """Every change the statistics depend on moves the revision; no change keeps it."""
     history = History()
-    history.count_call(datetime(2026, 11, 27, 22, 0, tzinfo=UTC))  # 23:00 Paris
-    history.count_call(datetime(2026, 11, 27, 22, 30, tzinfo=UTC))  # 23:30 Paris
-    assert history.calls_on(date(2026, 11, 27)) == 2
-    history.count_call(datetime(2026, 11, 27, 23, 30, tzinfo=UTC))  # 00:30 Paris
-    assert history.calls_on(date(2026, 11, 28)) == 1
+    history.merge_daily(DAILY, [DailyReading(day=date(2026, 1, 1), wh=5)])
+    first = history.revision
+    history.merge_daily(DAILY, [DailyReading(day=date(2026, 1, 1), wh=5)])
+    assert history.revision == first
+    history.set_contract(Contract(last_activation_date=date(2025, 1, 1)))
+    assert history.revision == first + 1
+    history.set_contract(Contract(last_activation_date=date(2025, 1, 1)))
+    assert history.revision == first + 1
+    emptied = history.emptied()
+    assert emptied.revision > history.revision
+    assert emptied.contract == history.contract
+    assert not emptied.consumption.daily
 
 
 def test_full_history_round_trip_and_size() -> None:
     """Three years of daily data and two of load curve: exact round trip, well under 1 MB."""
     history = full_history(Household(seed=1), date(2026, 11, 28))
-    history.record_failure(DAILY, [date(2024, 1, 1)], NOW)
-    history.blacklist[CURVE] = {date(2025, 5, 5)}
-    history.floor[CURVE] = date(2024, 12, 1)
-    history.count_call(NOW)
-    history.quota_until = NOW + timedelta(hours=3)
-    encoded = encode_history(history)
+    fetch = FetchState()
+    fetch.record_failure(history, DAILY, [date(2024, 1, 1)], NOW)
+    fetch.skipped[CURVE] = {date(2025, 5, 5)}
+    fetch.floor[CURVE] = date(2024, 12, 1)
+    fetch.count_call(NOW)
+    fetch.quota_until = NOW + timedelta(hours=3)
+    encoded = encode_history(history, fetch)
     # Home Assistant's Store writes its files with orjson, indented by 2.
     written = orjson.dumps(
         {"version": 1, "minor_version": 1, "key": "enedis_gateway.x", "data": encoded},
@@ -155,11 +195,13 @@ def test_full_history_round_trip_and_size() -> None:
     )
     assert len(written) < 300_000
     decoded = decode_history(orjson.loads(written)["data"])
-    assert encode_history(decoded) == encoded
-    assert decoded.consumption.daily == history.consumption.daily
-    assert decoded.consumption.max_power == history.consumption.max_power
+    assert encode_history(decoded.history, decoded.fetch) == encoded
+    assert decoded.fetch == fetch
+    readings = decoded.history
+    assert readings.consumption.daily == history.consumption.daily
+    assert readings.consumption.max_power == history.consumption.max_power
     assert all(
-        decoded.consumption.curve[day].watts == curve.watts
+        readings.consumption.curve[day].watts == curve.watts
         for day, curve in history.consumption.curve.items()
     )
 
@@ -179,8 +221,8 @@ def test_daily_round_trip_property(readings: list[tuple[date, int]]) -> None:
     history = History()
     history.merge_daily(DAILY, [DailyReading(day=day, wh=wh) for day, wh in readings])
     assert decode_history(
-        json.loads(json.dumps(encode_history(history)))
-    ).consumption.daily == (dict(readings))
+        json.loads(json.dumps(encode_history(history, FetchState())))
+    ).history.consumption.daily == (dict(readings))
 
 
 def test_readings_copy_is_left_alone_by_later_merges() -> None:
@@ -190,12 +232,10 @@ def test_readings_copy_is_left_alone_by_later_merges() -> None:
     history = History(contract=Contract(offpeak_hours="HC (22H00-6H00)"))
     history.merge_curve(CURVE, points(household, day)[:-1])
     history.merge_daily(DAILY, [DailyReading(day=day, wh=1000)])
-    for _ in range(BLACKLIST_AFTER):
-        history.record_failure(DAILY, [day - timedelta(days=400)], NOW)
     copy = history.readings_copy()
     assert copy.consumption == history.consumption
     assert copy.contract == history.contract
-    assert copy.blacklist == {DAILY: {day - timedelta(days=400)}}
+    assert copy.revision == history.revision
 
     history.merge_curve(CURVE, points(household, day)[-1:])
     history.merge_daily(DAILY, [DailyReading(day=day, wh=2000)])
@@ -203,8 +243,6 @@ def test_readings_copy_is_left_alone_by_later_merges() -> None:
     assert history.has(CURVE, day)
     assert not copy.has(CURVE, day)
     assert copy.consumption.daily == {day: 1000}
-    history.clear_blacklist()
-    assert copy.blacklist == {DAILY: {day - timedelta(days=400)}}
 
 
 def every_field() -> dict[str, Any]:
@@ -221,10 +259,9 @@ def every_field() -> dict[str, Any]:
             raw={"subscribed_power": "9 kVA"},
         ),
         addresses=Addresses(raw={"street": "1 rue de la Paix", "geo": {"x": 1}}),
-        quota_until=NOW,
-        last_call=NOW.astimezone(PARIS),
-        last_error="timeout",
-        exported={"influxdb": NOW},
+    )
+    fetch = FetchState(
+        quota_until=NOW, last_call=NOW.astimezone(PARIS), last_error="timeout"
     )
     history.merge_daily(DAILY, [DailyReading(day=date(2026, 10, 25), wh=MAX_DAY_WH)])
     history.merge_daily(PRODUCTION, [DailyReading(day=date(2026, 10, 25), wh=0)])
@@ -249,21 +286,32 @@ def every_field() -> dict[str, Any]:
             )
         ]
     )
-    history.record_failure(DAILY, [date(2026, 11, 1)], NOW)
-    history.blacklist[CURVE] = {date(2025, 5, 5)}
-    history.floor[CURVE] = date(2024, 12, 1)
-    return json.loads(json.dumps(encode_history(history)))
+    fetch.record_failure(history, DAILY, [date(2026, 11, 1)], NOW)
+    fetch.skipped[CURVE] = {date(2025, 5, 5)}
+    fetch.floor[CURVE] = date(2024, 12, 1)
+    data: dict[str, Any] = json.loads(json.dumps(encode_history(history, fetch)))
+    # The InfluxDB marks a file of version 0.1.0 holds, read for the exporter.
+    data["exported"] = {"daily:2026-10-01": NOW.isoformat()}
+    return data
 
 
 def test_every_field_round_trips() -> None:
     """Everything the encoder writes, bounds and DST days included, validates."""
     data = every_field()
     decoded = decode_history(data)
-    assert encode_history(decoded) == data
-    assert len(decoded.consumption.curve[date(2026, 10, 25)].watts) == 50
-    assert len(decoded.consumption.curve[date(2026, 3, 29)].watts) == 46
-    assert decoded.production.curve[date(2026, 11, 18)].watts[0] is None
-    assert decoded.quota_until == NOW
+    assert encode_history(decoded.history, decoded.fetch) == {
+        key: value for key, value in data.items() if key != "exported"
+    }
+    history = decoded.history
+    assert len(history.consumption.curve[date(2026, 10, 25)].watts) == 50
+    assert len(history.consumption.curve[date(2026, 3, 29)].watts) == 46
+    assert history.production.curve[date(2026, 11, 18)].watts[0] is None
+    assert decoded.fetch.quota_until == NOW
+    assert decoded.export_marks == {"daily:2026-10-01": NOW}
+
+
+def test_empty_file_decodes_to_nothing_stored() -> None:
+    assert decode_history({}) == StoredHistory()
 
 
 def replaced(data: dict[str, Any], path: tuple[str, ...], value: object) -> object:
@@ -286,7 +334,10 @@ HALF_HOURS = ",".join(["500"] * 47)
         pytest.param(("quota_until",), NAIVE, "no time zone", id="naive-quota-until"),
         pytest.param(("last_call",), NAIVE, "no time zone", id="naive-last-call"),
         pytest.param(
-            ("exported", "influxdb"), NAIVE, "no time zone", id="naive-exported"
+            ("exported", "daily:2026-10-01"),
+            NAIVE,
+            "no time zone",
+            id="naive-exported",
         ),
         pytest.param(
             ("attempts", "daily_consumption", "2026-11-01"),

@@ -31,7 +31,7 @@ from custom_components.enedis_gateway.linky.models import (
     MeasureType,
 )
 from custom_components.enedis_gateway.linky.offpeak import OffpeakRange, parse_offpeak
-from custom_components.enedis_gateway.linky.summary import Plan, Prices
+from custom_components.enedis_gateway.linky.tariff import Plan, Prices, Tariff
 
 PDL = "12345678901234"
 NIGHT = parse_offpeak("HC (22H00-6H00)")
@@ -93,13 +93,16 @@ def history_of(
 
 def units(
     history: History,
+    marks: dict[str, datetime] | None = None,
     *,
     ranges: tuple[OffpeakRange, ...] = NIGHT,
     plan: Plan = Plan.HPHC,
 ) -> list[ExportUnit]:
     """Return every pending unit."""
     return list(
-        pending_units(history, pdl=PDL, prices=PRICES, plan=plan, ranges=ranges)
+        pending_units(
+            history, marks or {}, pdl=PDL, tariff=Tariff(plan, PRICES, ranges)
+        )
     )
 
 
@@ -187,7 +190,9 @@ def test_detail_points() -> None:
 @pytest.mark.parametrize(
     ("ranges", "plan", "tags", "price"),
     [
-        ((), Plan.HPHC, ["BASE"], [0.2]),
+        # No off-peak hours: nothing is off-peak, so HP/HC prices it all at HP,
+        # like the daily point, the sensors and the statistics.
+        ((), Plan.HPHC, ["BASE"], [0.25]),
         (NIGHT, Plan.BASE, ["HC"], [0.2]),
         (parse_offpeak("HC (0H38-6H38)"), Plan.HPHC, ["HP", "HC"], [0.25, 0.1]),
     ],
@@ -262,16 +267,17 @@ def test_incremental_with_backfill_and_holes() -> None:
         *((ExportKind.DAILY, day) for day in days if day != days[4]),
         *((ExportKind.DETAIL, day) for day in days[5:]),
     ]
+    marks: dict[str, datetime] = {}
     for kind in ExportKind:
-        history.exported = mark_exported(
-            history.exported, kind, [unit.day for unit in first if unit.kind is kind]
+        marks = mark_exported(
+            marks, kind, [unit.day for unit in first if unit.kind is kind]
         )
-    assert history.exported == {
+    assert marks == {
         "daily:2024-01-10": local_midnight(days[4]),
         "daily:2024-01-15": local_midnight(days[-1] + timedelta(days=1)),
         "detail:2024-01-15": local_midnight(days[-1] + timedelta(days=1)),
     }
-    assert units(history) == []
+    assert units(history, marks) == []
     # The backfill brings an older day, the hole is filled, the partial day completes.
     older = date(2024, 1, 2)
     history.merge_daily(
@@ -281,7 +287,7 @@ def test_incremental_with_backfill_and_holes() -> None:
     history.merge_curve(
         MeasureType.CONSUMPTION_LOAD_CURVE, whole_day(days[3], lambda _: 1.0)
     )
-    assert [(unit.kind, unit.day) for unit in units(history)] == [
+    assert [(unit.kind, unit.day) for unit in units(history, marks)] == [
         (ExportKind.DAILY, older),
         (ExportKind.DAILY, days[4]),
         (ExportKind.DETAIL, days[3]),

@@ -35,7 +35,7 @@ from custom_components.enedis_gateway.linky.models import (
     MeasureType,
 )
 from custom_components.enedis_gateway.linky.offpeak import parse_offpeak
-from custom_components.enedis_gateway.linky.summary import Plan, Prices
+from custom_components.enedis_gateway.linky.tariff import Plan, Prices, Tariff
 from simulator import Household
 
 from .conftest import free_port
@@ -129,10 +129,9 @@ def test_influxd_stores_every_point_at_its_instant(influxd: str) -> None:
     units = list(
         pending_units(
             history_of(household),
+            {},
             pdl=PDL,
-            prices=PRICES,
-            plan=Plan.HPHC,
-            ranges=RANGES,
+            tariff=Tariff(Plan.HPHC, PRICES, RANGES),
         )
     )
     sent = 0

@@ -273,10 +273,11 @@ async def test_export_incremental_and_retried(
     assert INFLUX_TOKEN not in caplog.text
     assert TOKEN not in caplog.text
 
-    # The marks are stored with the history: a restart exports nothing again.
+    # The exporter stores its marks apart: a restart exports nothing again.
     await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
-    marks = hass_storage[f"enedis_gateway.{entry.entry_id}"]["data"]["exported"]
+    marks = hass_storage[f"enedis_gateway.{entry.entry_id}.influxdb"]["data"]["marks"]
+    assert "exported" not in hass_storage[f"enedis_gateway.{entry.entry_id}"]["data"]
     # One span of consecutive days per kind, ending at the Paris midnight after it.
     assert marks == {
         f"{kind}:{min(days)}": datetime.combine(
@@ -293,6 +294,42 @@ async def test_export_incremental_and_retried(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert len(influx.requests) == written
+
+
+async def test_marks_of_0_1_0_are_taken_over(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    influx: FakeInflux,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Marks a history file of 0.1.0 holds move to the exporter: nothing written twice."""
+    freezer.move_to(datetime(2026, 3, 25, 10, 5, tzinfo=PARIS))
+    gateway.sim.activation = date(2026, 1, 1)
+    entry = make_entry(gateway, options=influx_options(influx))
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert_exported_once(influx, gateway.sim)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    # The layout of 0.1.0: the marks inside the history file, no store of their own.
+    key = f"enedis_gateway.{entry.entry_id}"
+    marks = hass_storage.pop(f"{key}.influxdb")["data"]["marks"]
+    hass_storage[key]["data"]["exported"] = marks
+    written = len(influx.requests)
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert len(influx.requests) == written
+    assert hass_storage[f"{key}.influxdb"]["data"]["marks"] == marks
+    # The next day is exported once, and the history file leaves the marks out.
+    await tick(hass, freezer, timedelta(days=1))
+    assert len(influx.requests) > written
+    assert_exported_once(influx, gateway.sim)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert "exported" not in hass_storage[key]["data"]
 
 
 async def test_unreachable_influxdb_keeps_the_update(

@@ -16,7 +16,7 @@ from custom_components.enedis_gateway.const import DOMAIN
 from custom_components.enedis_gateway.linky.history import decode_history
 
 from .conftest import PDL, Gateway, make_entry
-from .test_coordinator import paris, setup
+from .helpers import paris, setup
 from .test_store import real_storage, store_file
 
 pytestmark = pytest.mark.usefixtures(
@@ -92,5 +92,5 @@ async def test_unreadable_storage_is_kept_aside(
         # Unloading writes the new history over the file; the copy stays.
         assert await hass.config_entries.async_unload(entry.entry_id)
         saved = json.loads((storage_dir / key).read_bytes())["data"]
-        assert decode_history(saved).consumption.daily
+        assert decode_history(saved).history.consumption.daily
         assert aside.read_bytes() == content

@@ -24,7 +24,7 @@ from custom_components.enedis_gateway.linky.mqtt_payloads import (
     number,
 )
 from custom_components.enedis_gateway.linky.offpeak import OffpeakRange, parse_offpeak
-from custom_components.enedis_gateway.linky.summary import Prices
+from custom_components.enedis_gateway.linky.tariff import Plan, Prices, Tariff
 from simulator import Household
 
 PDL = "12345678901234"
@@ -92,16 +92,17 @@ def payloads(
     ranges: tuple[OffpeakRange, ...] = NIGHT,
     today: date = TODAY,
     production: bool = False,
+    error: str = "",
 ) -> dict[str, str]:
     """Return the payloads with the test's defaults."""
     return mqtt_payloads(
         history,
         pdl=PDL,
         prefix="enedis_gateway",
-        prices=prices,
-        ranges=ranges,
+        tariff=Tariff(Plan.HPHC, prices, ranges),
         today=today,
         production=production,
+        error=error,
     )
 
 
@@ -342,7 +343,7 @@ def test_production() -> None:
 )
 def test_error_topics(error: str, expected: dict[str, str]) -> None:
     """An error flag at the root and in each window, the message while it lasts."""
-    topics = payloads(build({}, last_error=error))
+    topics = payloads(build({}), error=error)
     for node in (
         BASE,
         f"{BASE}/consumption/current_year",

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from typing import Any
 
 from hypothesis import given, settings, strategies as st
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from custom_components.enedis_gateway.linky.history import (
     Attempt,
     DayCurve,
+    FetchState,
     History,
     day_minutes,
     local_midnight,
@@ -112,11 +114,13 @@ class FakeGateway:
         ready = self.publish_hour is not None and local_now.hour >= self.publish_hour
         return local_now.date() - timedelta(days=1 if ready else 2)
 
-    def serve(self, history: History, request: Request, now: datetime) -> None:
+    def serve(
+        self, history: History, fetch: FetchState, request: Request, now: datetime
+    ) -> None:
         """Answer one request into the history, as the coordinator merges it."""
         self.log.append((now, request))
         if request.kind is Resource.CONTRACT:
-            history.contract = OLD_CONTRACT
+            history.set_contract(OLD_CONTRACT)
             return
         if request.kind is Resource.ADDRESSES:
             history.addresses = Addresses(raw={"city": "Paris"})
@@ -128,9 +132,9 @@ class FakeGateway:
         assert request.end <= today
         assert request.start >= today - timedelta(days=kind.depth_days)
         assert 1 <= (request.end - request.start).days <= kind.max_days
-        # Never a call for a stored or blacklisted day: the newest day is the reason.
+        # Never a call for a stored or skipped day: the newest day is the reason.
         assert not history.has(kind, request.end - ONE_DAY)
-        assert not history.is_blacklisted(kind, request.end - ONE_DAY)
+        assert not fetch.is_skipped(kind, request.end - ONE_DAY)
         served = [
             day
             for day in request.days
@@ -146,7 +150,13 @@ class FakeGateway:
             ),
         }
         merge[kind]()
-        history.record_failure(kind, request.days, now)
+        fetch.record_failure(history, kind, request.days, now)
+        fetch.forget_stored(history)
+
+
+def cold_plan(**kwargs: Any) -> list[Request]:
+    """Return the plan of a meter with nothing stored and nothing learned."""
+    return plan(History(), FetchState(), **kwargs)
 
 
 def curve_points(days: Iterable[date]) -> list[LoadCurvePoint]:
@@ -167,6 +177,7 @@ class Simulation:
     """The outcome of hourly cycles against the fake gateway."""
 
     history: History
+    fetch: FetchState
     gateway: FakeGateway
     end: datetime
     calls_per_day: Counter[date]
@@ -184,14 +195,18 @@ class Simulation:
 
 
 def is_complete(
-    history: History, gateway: FakeGateway, now: datetime, kinds: Sequence[MeasureType]
+    history: History,
+    fetch: FetchState,
+    gateway: FakeGateway,
+    now: datetime,
+    kinds: Sequence[MeasureType],
 ) -> bool:
-    """Return True when every published day is stored or blacklisted."""
+    """Return True when every published day is stored or skipped."""
     published = gateway.published(now)
     return history.contract is not None and all(
         day > published
         for kind in kinds
-        for day in missing_days(history, kind, paris_day(now))
+        for day in missing_days(history, fetch, kind, paris_day(now))
     )
 
 
@@ -199,6 +214,7 @@ def simulate(
     start: datetime,
     *,
     history: History | None = None,
+    fetch: FetchState | None = None,
     gateway: FakeGateway | None = None,
     kinds: Sequence[MeasureType] = CONSUMPTION,
     addresses: bool = False,
@@ -208,22 +224,27 @@ def simulate(
 ) -> Simulation:
     """Run one cycle an hour, spending what the planner asks within the daily budget."""
     history = history or History()
+    fetch = fetch or FetchState()
     gateway = gateway or FakeGateway()
     calls_per_day: Counter[date] = Counter()
     now = start
     for _ in range(hours):
-        budget = max_calls - history.calls_on(paris_day(now))
+        budget = max_calls - fetch.calls_on(paris_day(now))
         for request in plan(
-            history, kinds=kinds, addresses=addresses, now=now, budget=budget
+            history, fetch, kinds=kinds, addresses=addresses, now=now, budget=budget
         ):
-            history.count_call(now)
+            fetch.count_call(now)
             calls_per_day[paris_day(now)] += 1
-            gateway.serve(history, request, now)
-        if stop_when_complete and is_complete(history, gateway, now, kinds):
+            gateway.serve(history, fetch, request, now)
+        if stop_when_complete and is_complete(history, fetch, gateway, now, kinds):
             break
         now += timedelta(hours=1)
     return Simulation(
-        history=history, gateway=gateway, end=now, calls_per_day=calls_per_day
+        history=history,
+        fetch=fetch,
+        gateway=gateway,
+        end=now,
+        calls_per_day=calls_per_day,
     )
 
 
@@ -270,26 +291,29 @@ def test_history_floor(
     kind: MeasureType, activation: date | None, learned: date | None, expected: date
 ) -> None:
     history = History(contract=Contract(last_activation_date=activation))
-    history.floor.update({kind: learned} if learned else {})
-    assert history_floor(history, kind, TODAY) == expected
+    fetch = FetchState()
+    fetch.floor.update({kind: learned} if learned else {})
+    assert history_floor(history, fetch, kind, TODAY) == expected
 
 
 def test_history_floor_without_contract() -> None:
-    assert history_floor(History(), DAILY, TODAY) == TODAY - timedelta(days=1095)
+    assert history_floor(History(), FetchState(), DAILY, TODAY) == TODAY - timedelta(
+        days=1095
+    )
 
 
 def test_missing_days() -> None:
     history = History(contract=Contract(last_activation_date=TODAY - 10 * ONE_DAY))
     store_days(history, CURVE, [TODAY - 2 * ONE_DAY, TODAY - 5 * ONE_DAY])
-    history.blacklist[CURVE] = {TODAY - 3 * ONE_DAY}
+    fetch = FetchState(skipped={CURVE: {TODAY - 3 * ONE_DAY}})
     # A partial curve is still missing.
     history.consumption.curve[TODAY - 4 * ONE_DAY] = DayCurve(
         minutes=30, watts=[1.0] * 47 + [None]
     )
-    assert missing_days(history, CURVE, TODAY) == [
+    assert missing_days(history, fetch, CURVE, TODAY) == [
         TODAY - n * ONE_DAY for n in (1, 4, 6, 7, 8, 9, 10)
     ]
-    assert missing_days(history, DAILY, TODAY) == [
+    assert missing_days(history, fetch, DAILY, TODAY) == [
         TODAY - n * ONE_DAY for n in range(1, 11)
     ]
 
@@ -299,8 +323,11 @@ def test_missing_days() -> None:
 
 def test_cold_start_order() -> None:
     """Contract, addresses, every kind's yesterday, then each kind's history newest first."""
-    requests = plan(
-        History(), kinds=ALL_KINDS, addresses=True, now=MORNING, budget=1000
+    requests = cold_plan(
+        kinds=ALL_KINDS,
+        addresses=True,
+        now=MORNING,
+        budget=1000,
     )
     kinds = [request.kind for request in requests]
     assert requests[:7] == [
@@ -344,27 +371,33 @@ def test_cold_start_full_depth(
 ) -> None:
     """A full consumption history costs 3 + 105 + 3 windows plus the contract (and addresses)."""
     history = History()
+    fetch = FetchState()
     gateway = FakeGateway()
     requests = plan(
-        history, kinds=CONSUMPTION, addresses=addresses, now=now, budget=1000
+        history, fetch, kinds=CONSUMPTION, addresses=addresses, now=now, budget=1000
     )
     for request in requests:
-        gateway.serve(history, request, now)
+        gateway.serve(history, fetch, request, now)
     assert len(requests) == expected
     assert Counter(request.kind for request in requests) == Counter(
         {DAILY: 3, CURVE: 105, MAX_POWER: 3}
     ) + Counter(resources)
-    assert is_complete(history, gateway, now, CONSUMPTION)
+    assert is_complete(history, fetch, gateway, now, CONSUMPTION)
     assert (
-        plan(history, kinds=CONSUMPTION, addresses=addresses, now=now, budget=1000)
+        plan(
+            history, fetch, kinds=CONSUMPTION, addresses=addresses, now=now, budget=1000
+        )
         == []
     )
 
 
 def test_cold_start_before_publication() -> None:
     """Before 08:00 the newest windows end the day before yesterday."""
-    requests = plan(
-        History(), kinds=CONSUMPTION, addresses=False, now=NIGHT, budget=1000
+    requests = cold_plan(
+        kinds=CONSUMPTION,
+        addresses=False,
+        now=NIGHT,
+        budget=1000,
     )
     assert requests[:4] == [
         Request(kind=Resource.CONTRACT),
@@ -381,9 +414,17 @@ def test_cold_start_before_publication() -> None:
 
 @pytest.mark.parametrize("budget", [1, 2, 5, 15, 45, 112, 500])
 def test_budget_truncates(budget: int) -> None:
-    full = plan(History(), kinds=CONSUMPTION, addresses=False, now=MORNING, budget=1000)
-    short = plan(
-        History(), kinds=CONSUMPTION, addresses=False, now=MORNING, budget=budget
+    full = cold_plan(
+        kinds=CONSUMPTION,
+        addresses=False,
+        now=MORNING,
+        budget=1000,
+    )
+    short = cold_plan(
+        kinds=CONSUMPTION,
+        addresses=False,
+        now=MORNING,
+        budget=budget,
     )
     assert short == full[:budget]
 
@@ -391,7 +432,12 @@ def test_budget_truncates(budget: int) -> None:
 @pytest.mark.parametrize("budget", [0, -1, -15])
 def test_no_budget(budget: int) -> None:
     assert (
-        plan(History(), kinds=CONSUMPTION, addresses=True, now=MORNING, budget=budget)
+        cold_plan(
+            kinds=CONSUMPTION,
+            addresses=True,
+            now=MORNING,
+            budget=budget,
+        )
         == []
     )
 
@@ -407,15 +453,24 @@ def test_no_budget(budget: int) -> None:
     ],
 )
 def test_quota_stops_planning(quota_until: datetime | None, expected: int) -> None:
-    history = History(quota_until=quota_until)
-    requests = plan(history, kinds=CONSUMPTION, addresses=False, now=MORNING, budget=15)
+    fetch = FetchState(quota_until=quota_until)
+    requests = plan(
+        History(), fetch, kinds=CONSUMPTION, addresses=False, now=MORNING, budget=15
+    )
     assert len(requests) == expected
 
 
 def test_activation_date_clamps() -> None:
     activation = TODAY - timedelta(days=20)
     history = History(contract=Contract(last_activation_date=activation))
-    requests = plan(history, kinds=CONSUMPTION, addresses=True, now=MORNING, budget=100)
+    requests = plan(
+        history,
+        FetchState(),
+        kinds=CONSUMPTION,
+        addresses=True,
+        now=MORNING,
+        budget=100,
+    )
     assert requests == [
         Request(kind=Resource.ADDRESSES),
         window(DAILY, activation, TODAY),
@@ -428,10 +483,11 @@ def test_activation_date_clamps() -> None:
 
 def test_learned_floor_clamps() -> None:
     history = History(contract=OLD_CONTRACT)
-    history.floor[CURVE] = TODAY - timedelta(days=10)
-    history.floor[DAILY] = TODAY - timedelta(days=400)
+    fetch = FetchState()
+    fetch.floor[CURVE] = TODAY - timedelta(days=10)
+    fetch.floor[DAILY] = TODAY - timedelta(days=400)
     requests = plan(
-        history, kinds=[CURVE, DAILY], addresses=False, now=MORNING, budget=100
+        history, fetch, kinds=[CURVE, DAILY], addresses=False, now=MORNING, budget=100
     )
     assert requests == [
         window(DAILY, date(2025, 3, 27), TODAY),
@@ -445,6 +501,7 @@ def test_only_enabled_kinds_in_canonical_order() -> None:
     history = steady_history(TODAY, ALL_KINDS, newest=2)
     requests = plan(
         history,
+        FetchState(),
         kinds=[PRODUCTION_CURVE, MAX_POWER, PRODUCTION],
         addresses=False,
         now=MORNING,
@@ -464,7 +521,9 @@ def test_window_spans_stored_days_between_missing_ones() -> None:
     history.consumption.curve.update(
         {day: DayCurve(minutes=30, watts=[None] * 48) for day in holes}
     )
-    assert plan(history, kinds=[CURVE], addresses=False, now=MORNING, budget=100) == [
+    assert plan(
+        history, FetchState(), kinds=[CURVE], addresses=False, now=MORNING, budget=100
+    ) == [
         window(CURVE, TODAY - timedelta(days=9), TODAY - timedelta(days=2)),
         window(CURVE, TODAY - timedelta(days=31), TODAY - timedelta(days=29)),
     ]
@@ -494,11 +553,15 @@ def test_window_spans_stored_days_between_missing_ones() -> None:
 )
 def test_yesterday_due(last_attempt: datetime | None, now: datetime, due: bool) -> None:
     history = steady_history(TODAY, [DAILY], newest=2)
-    history.attempts[DAILY] = (
+    fetch = FetchState()
+    fetch.attempts[DAILY] = (
         {YESTERDAY: Attempt(count=1, last=last_attempt)} if last_attempt else {}
     )
     expected = [window(DAILY, YESTERDAY, TODAY)] if due else []
-    assert plan(history, kinds=[DAILY], addresses=False, now=now, budget=15) == expected
+    assert (
+        plan(history, fetch, kinds=[DAILY], addresses=False, now=now, budget=15)
+        == expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -516,11 +579,15 @@ def test_hole_due_once_a_day(
     hole = TODAY - timedelta(days=40)
     history = steady_history(TODAY, [DAILY], newest=1)
     del history.consumption.daily[hole]
-    history.attempts[DAILY] = (
+    fetch = FetchState()
+    fetch.attempts[DAILY] = (
         {hole: Attempt(count=3, last=last_attempt)} if last_attempt else {}
     )
     expected = [window(DAILY, hole, hole + ONE_DAY)] if due else []
-    assert plan(history, kinds=[DAILY], addresses=False, now=now, budget=15) == expected
+    assert (
+        plan(history, fetch, kinds=[DAILY], addresses=False, now=now, budget=15)
+        == expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -591,12 +658,15 @@ def test_budget_kept_for_yesterday(
     now: datetime, attempt: datetime | None, budget: int, expected: int
 ) -> None:
     history = History(contract=OLD_CONTRACT)
-    history.attempts.update(
+    fetch = FetchState()
+    fetch.attempts.update(
         {kind: {YESTERDAY: Attempt(count=1, last=attempt)} for kind in CONSUMPTION}
         if attempt
         else {}
     )
-    requests = plan(history, kinds=CONSUMPTION, addresses=False, now=now, budget=budget)
+    requests = plan(
+        history, fetch, kinds=CONSUMPTION, addresses=False, now=now, budget=budget
+    )
     assert len(requests) == expected
 
 
@@ -662,9 +732,7 @@ def test_full_backfill(
     )
     assert simulation.end == end
     assert max(simulation.calls_per_day.values()) == 15
-    assert all(
-        simulation.history.calls_on(day) <= 15 for day in simulation.calls_per_day
-    )
+    assert all(simulation.fetch.calls_on(day) <= 15 for day in simulation.calls_per_day)
     assert backfill_calls == Counter(backfill) + Counter(resources)
     assert backfill_calls.total() <= 111 + len(resources)
     assert newest == Counter({DAILY: new_days, CURVE: new_days, MAX_POWER: new_days})
@@ -674,26 +742,27 @@ def test_full_backfill(
         for at, request in simulation.gateway.log
         if request.end == paris_day(at)
     )
-    assert simulation.history.blacklist == {}
+    assert simulation.fetch.skipped == {}
 
 
 def test_full_backfill_days() -> None:
     """At a frozen clock, the 113 calls of a cold start take ⌈113/15⌉ = 8 daily budgets."""
     history = History()
+    fetch = FetchState()
     gateway = FakeGateway()
     spent = []
     for _ in range(10):
         requests = plan(
-            history, kinds=CONSUMPTION, addresses=True, now=MORNING, budget=15
+            history, fetch, kinds=CONSUMPTION, addresses=True, now=MORNING, budget=15
         )
         for request in requests:
-            gateway.serve(history, request, MORNING)
+            gateway.serve(history, fetch, request, MORNING)
         spent.append(len(requests))
     assert spent == [15] * 7 + [8, 0, 0]
-    assert is_complete(history, gateway, MORNING, CONSUMPTION)
+    assert is_complete(history, fetch, gateway, MORNING, CONSUMPTION)
 
 
-def test_holes_are_spaced_and_blacklisted() -> None:
+def test_holes_are_spaced_and_skipped() -> None:
     """A day the gateway never has costs at most 7 calls, a day apart, then is given up."""
     curve_hole = date(2025, 12, 10)
     daily_hole = date(2024, 8, 15)
@@ -707,12 +776,14 @@ def test_holes_are_spaced_and_blacklisted() -> None:
         ]
         assert 1 <= len(for_hole) <= 7
         assert len({paris_day(at) for at in for_hole}) == len(for_hole)
-        assert simulation.history.is_blacklisted(kind, hole)
-        assert simulation.history.attempts[kind][hole].count == 7
+        assert simulation.fetch.is_skipped(kind, hole)
+        assert simulation.fetch.attempts[kind][hole].count == 7
     assert max(simulation.calls_per_day.values()) == 15
     # Nothing else was given up or left behind.
-    assert simulation.history.blacklist == {CURVE: {curve_hole}, DAILY: {daily_hole}}
-    assert is_complete(simulation.history, gateway, simulation.end, CONSUMPTION)
+    assert simulation.fetch.skipped == {CURVE: {curve_hole}, DAILY: {daily_hole}}
+    assert is_complete(
+        simulation.history, simulation.fetch, gateway, simulation.end, CONSUMPTION
+    )
 
 
 def test_steady_state_costs_one_call_per_kind_a_day() -> None:
@@ -730,7 +801,15 @@ def test_steady_state_costs_one_call_per_kind_a_day() -> None:
 def test_restart_plans_nothing() -> None:
     history = steady_history(TODAY, CONSUMPTION, newest=1)
     assert (
-        plan(history, kinds=CONSUMPTION, addresses=False, now=MORNING, budget=15) == []
+        plan(
+            history,
+            FetchState(),
+            kinds=CONSUMPTION,
+            addresses=False,
+            now=MORNING,
+            budget=15,
+        )
+        == []
     )
 
 
@@ -742,11 +821,11 @@ def slot(hour: int) -> int:
     return sum(hour >= first for first in PUBLISH_SLOTS)
 
 
-def oracle_due(history: History, kind: MeasureType, day: date, now: datetime) -> bool:
+def oracle_due(fetch: FetchState, kind: MeasureType, day: date, now: datetime) -> bool:
     """Restate the planner's due rule independently of the planner."""
     local_now = now.astimezone(PARIS)
     today = local_now.date()
-    attempt = history.attempts.get(kind, {}).get(day)
+    attempt = fetch.attempts.get(kind, {}).get(day)
     last = attempt.last.astimezone(PARIS) if attempt else None
     fresh_slot = (
         last is None
@@ -761,8 +840,10 @@ def oracle_due(history: History, kind: MeasureType, day: date, now: datetime) ->
 
 
 @st.composite
-def random_histories(draw: st.DrawFn) -> tuple[History, datetime, list[MeasureType]]:
-    """Draw a history with stored days, attempts, blacklists and floors near today."""
+def random_histories(
+    draw: st.DrawFn,
+) -> tuple[History, FetchState, datetime, list[MeasureType]]:
+    """Draw stored days, and attempts, skipped days, floors and a quota, near today."""
     today = draw(st.dates(date(2024, 1, 1), date(2026, 12, 31)))
     now = local(today, draw(st.integers(0, 23)), draw(st.integers(0, 59)))
     activation = draw(st.none() | st.integers(0, 45))
@@ -771,6 +852,8 @@ def random_histories(draw: st.DrawFn) -> tuple[History, datetime, list[MeasureTy
         if activation is None
         else Contract(last_activation_date=today - timedelta(days=activation)),
         addresses=draw(st.none() | st.just(Addresses())),
+    )
+    fetch = FetchState(
         quota_until=draw(
             st.none() | st.integers(-3, 3).map(lambda h: now + timedelta(hours=h))
         ),
@@ -778,7 +861,7 @@ def random_histories(draw: st.DrawFn) -> tuple[History, datetime, list[MeasureTy
     offsets = st.integers(1, 40).map(lambda n: today - timedelta(days=n))
     for kind in ALL_KINDS:
         store_days(history, kind, draw(st.sets(offsets)))
-        history.attempts[kind] = draw(
+        fetch.attempts[kind] = draw(
             st.dictionaries(
                 offsets,
                 st.builds(
@@ -788,40 +871,44 @@ def random_histories(draw: st.DrawFn) -> tuple[History, datetime, list[MeasureTy
                 ),
             )
         )
-        history.blacklist[kind] = draw(st.sets(offsets))
+        fetch.skipped[kind] = draw(st.sets(offsets))
         learned = draw(st.none() | st.integers(0, 60))
-        history.floor.update(
+        fetch.floor.update(
             {} if learned is None else {kind: today - timedelta(days=learned)}
         )
     kinds = draw(st.lists(st.sampled_from(ALL_KINDS), unique=True))
-    return history, now, kinds
+    return history, fetch, now, kinds
 
 
 @settings(max_examples=100, deadline=None)
 @given(drawn=random_histories(), budget=st.integers(-2, 40), addresses=st.booleans())
 def test_plan_properties(
-    drawn: tuple[History, datetime, list[MeasureType]], budget: int, addresses: bool
+    drawn: tuple[History, FetchState, datetime, list[MeasureType]],
+    budget: int,
+    addresses: bool,
 ) -> None:
-    history, now, kinds = drawn
+    history, fetch, now, kinds = drawn
     today = paris_day(now)
-    requests = plan(history, kinds=kinds, addresses=addresses, now=now, budget=budget)
+    requests = plan(
+        history, fetch, kinds=kinds, addresses=addresses, now=now, budget=budget
+    )
     windows = [request for request in requests if isinstance(request.kind, MeasureType)]
     assert len(requests) <= max(budget, 0)
-    assert requests == [] or history.quota_until is None or now >= history.quota_until
+    assert requests == [] or fetch.quota_until is None or now >= fetch.quota_until
     assert all(request.kind in kinds for request in windows)
     for request in windows:
         kind = MeasureType(request.kind)
         assert request.start is not None
         assert request.end is not None
         assert request.end <= today
-        assert request.start >= history_floor(history, kind, today)
+        assert request.start >= history_floor(history, fetch, kind, today)
         assert 1 <= (request.end - request.start).days <= kind.max_days
         holding = [
             day
             for day in request.days
             if not history.has(kind, day)
-            and not history.is_blacklisted(kind, day)
-            and oracle_due(history, kind, day, now)
+            and not fetch.is_skipped(kind, day)
+            and oracle_due(fetch, kind, day, now)
         ]
         assert holding
         assert holding[-1] == request.end - ONE_DAY
@@ -853,21 +940,21 @@ def test_plan_properties(
 @settings(max_examples=60, deadline=None)
 @given(drawn=random_histories())
 def test_plan_covers_every_due_day(
-    drawn: tuple[History, datetime, list[MeasureType]],
+    drawn: tuple[History, FetchState, datetime, list[MeasureType]],
 ) -> None:
     """With budget to spare, every due missing day is in exactly one window."""
-    history, now, kinds = drawn
-    history.quota_until = None
+    history, fetch, now, kinds = drawn
+    fetch.quota_until = None
     today = paris_day(now)
-    requests = plan(history, kinds=kinds, addresses=True, now=now, budget=10_000)
+    requests = plan(history, fetch, kinds=kinds, addresses=True, now=now, budget=10_000)
     for kind in kinds:
         covered = Counter(
             day for request in requests if request.kind is kind for day in request.days
         )
         due = [
             day
-            for day in missing_days(history, kind, today)
-            if oracle_due(history, kind, day, now)
+            for day in missing_days(history, fetch, kind, today)
+            if oracle_due(fetch, kind, day, now)
         ]
         assert all(covered[day] == 1 for day in due)
         assert all(count == 1 for count in covered.values())

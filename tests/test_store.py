@@ -16,7 +16,12 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import storage
 import pytest
 
-from custom_components.enedis_gateway.linky.history import History, encode_history
+from custom_components.enedis_gateway.linky.history import (
+    FetchState,
+    History,
+    StoredHistory,
+    encode_history,
+)
 from custom_components.enedis_gateway.linky.models import DailyReading, MeasureType
 from custom_components.enedis_gateway.store import HistoryStore
 
@@ -91,8 +96,8 @@ async def test_unreadable_file_kept_byte_for_byte(
 ) -> None:
     """A file that does not load is copied as it is, privately; the history starts empty."""
     (storage_dir / KEY).write_bytes(content)
-    history, aside = await HistoryStore(hass, ENTRY_ID).async_load_history()
-    assert history == History()
+    stored, aside = await HistoryStore(hass, ENTRY_ID).async_load_history()
+    assert stored == StoredHistory()
     assert aside == str(storage_dir / f"{KEY}.unreadable")
     assert Path(aside).read_bytes() == content
     assert stat.S_IMODE(Path(aside).stat().st_mode) == 0o600
@@ -144,8 +149,8 @@ async def test_newer_home_assistant_refusal_is_kept_aside(
         ),
         patch.object(storage.Store, "_async_load", load_like_2026),
     ):
-        history, aside = await HistoryStore(hass, ENTRY_ID).async_load_history()
-    assert history == History()
+        stored, aside = await HistoryStore(hass, ENTRY_ID).async_load_history()
+    assert stored == StoredHistory()
     assert aside is not None
     assert Path(aside).read_bytes() == content
 
@@ -156,8 +161,8 @@ async def test_invalid_json_left_to_home_assistant(
     """Home Assistant renames a file that is not JSON itself; nothing is lost."""
     content = b'{"version": 1, "data": {"consumption": '
     (storage_dir / KEY).write_bytes(content)
-    history, aside = await HistoryStore(hass, ENTRY_ID).async_load_history()
-    assert (history, aside) == (History(), None)
+    stored, aside = await HistoryStore(hass, ENTRY_ID).async_load_history()
+    assert (stored, aside) == (StoredHistory(), None)
     assert [path.read_bytes() for path in storage_dir.glob(f"{KEY}.corrupt.*")] == [
         content
     ]
@@ -168,15 +173,16 @@ async def test_readable_file_loads_untouched(
     hass: HomeAssistant, storage_dir: Path
 ) -> None:
     """A valid file loads as it was saved, and nothing is kept aside."""
-    saved = History(quota_until=datetime(2026, 11, 20, 12, tzinfo=UTC))
+    saved = History()
+    fetch = FetchState(quota_until=datetime(2026, 11, 20, 12, tzinfo=UTC))
     saved.merge_daily(
         MeasureType.DAILY_CONSUMPTION, [DailyReading(day=date(2026, 11, 19), wh=9000)]
     )
-    content = store_file(encode_history(saved))
+    content = store_file(encode_history(saved, fetch))
     (storage_dir / KEY).write_bytes(content)
-    history, aside = await HistoryStore(hass, ENTRY_ID).async_load_history()
+    stored, aside = await HistoryStore(hass, ENTRY_ID).async_load_history()
     assert aside is None
-    assert history.consumption.daily == {date(2026, 11, 19): 9000}
-    assert history.quota_until == saved.quota_until
+    assert stored.history.consumption.daily == {date(2026, 11, 19): 9000}
+    assert stored.fetch == fetch
     assert (storage_dir / KEY).read_bytes() == content
     assert not list(storage_dir.glob(f"{KEY}.unreadable*"))

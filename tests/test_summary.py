@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.enedis_gateway.linky.history import (
+    FetchState,
     History,
-    day_minutes,
+    SeriesHistory,
     local_midnight,
 )
 from custom_components.enedis_gateway.linky.models import (
@@ -21,19 +21,20 @@ from custom_components.enedis_gateway.linky.models import (
     MaxPowerReading,
     MeasureType,
 )
-from custom_components.enedis_gateway.linky.offpeak import (
-    OffpeakRange,
-    parse_offpeak,
-    split_wh,
-)
+from custom_components.enedis_gateway.linky.offpeak import OffpeakRange, parse_offpeak
 from custom_components.enedis_gateway.linky.summary import (
-    Plan,
-    Prices,
     Summary,
     build_summary,
-    day_splits,
     shift_year,
 )
+from custom_components.enedis_gateway.linky.tariff import (
+    DaySplit,
+    Plan,
+    Prices,
+    Tariff,
+)
+
+from .curves import day_points
 
 NIGHT = parse_offpeak("HC (22H00-6H00)")
 TWO_RANGES = parse_offpeak("22h00-06h00;12h30-14h00")
@@ -47,25 +48,25 @@ def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def curve_points(
-    day: date, watts: Callable[[int], float], minutes: int = 30
-) -> list[LoadCurvePoint]:
-    """Return the points of a whole Paris-local day, watts given by interval index."""
-    start = local_midnight(day)
-    return [
-        LoadCurvePoint(
-            start=start + timedelta(minutes=minutes * index),
-            minutes=minutes,
-            watts=watts(index),
-        )
-        for index in range(day_minutes(day) // minutes)
-    ]
-
-
 def constant_curves(history: History, days: list[date], watts: float) -> None:
     """Store a constant complete load curve for each day."""
     for day in days:
-        history.merge_curve(CONSUMPTION, curve_points(day, lambda _: watts))
+        history.merge_curve(CONSUMPTION, day_points(day, lambda _: watts))
+
+
+def day_splits(
+    series: SeriesHistory, ranges: tuple[OffpeakRange, ...]
+) -> dict[date, DaySplit]:
+    """Split the stored days with an HP/HC tariff of some ranges."""
+    return Tariff(Plan.HPHC, PRICES, ranges).day_splits(series)
+
+
+def split_wh(
+    ranges: tuple[OffpeakRange, ...], point: LoadCurvePoint
+) -> tuple[float, float]:
+    """Split one point on its own wall clock, apart from the day tables."""
+    share = Tariff(Plan.HPHC, PRICES, ranges).offpeak_share(point.start, point.minutes)
+    return point.wh * (1 - share), point.wh * share
 
 
 def summarize(
@@ -79,10 +80,9 @@ def summarize(
     """Build the consumption summary."""
     return build_summary(
         history,
+        FetchState(),
         direction=Direction.CONSUMPTION,
-        prices=prices,
-        plan=plan,
-        ranges=ranges,
+        tariff=Tariff(plan, prices, ranges),
         today=today,
     )
 
@@ -108,7 +108,7 @@ def test_curve_split_equals_split_wh(
     day: date, ranges: tuple[OffpeakRange, ...]
 ) -> None:
     history = History()
-    points = curve_points(day, lambda index: 100.0 + 37 * index)
+    points = day_points(day, lambda index: 100.0 + 37 * index)
     history.merge_curve(CONSUMPTION, points)
     split = day_splits(history.consumption, ranges)[day]
     expected_hc = sum(split_wh(ranges, point)[1] for point in points)
@@ -153,14 +153,14 @@ def test_days_without_curve_use_the_average_share() -> None:
     constant_curves(history, [date(2024, 5, 10)], 1000.0)
     history.merge_curve(
         CONSUMPTION,
-        curve_points(
+        day_points(
             date(2024, 5, 11),
             lambda index: 1000.0 if index < 12 or index >= 44 else 0.0,
         ),
     )
     history.consumption.daily[date(2024, 5, 12)] = 10000
     # An incomplete curve does not count.
-    partial = curve_points(date(2024, 5, 13), lambda _: 5000.0)[:10]
+    partial = day_points(date(2024, 5, 13), lambda _: 5000.0)[:10]
     history.merge_curve(CONSUMPTION, partial)
     history.consumption.daily[date(2024, 5, 13)] = 20000
     splits = day_splits(history.consumption, NIGHT)
@@ -176,7 +176,7 @@ def test_days_without_curve_use_the_average_share() -> None:
 def test_no_curve_means_all_hp_and_partial_curve_alone_is_not_a_day() -> None:
     history = History()
     history.consumption.daily[date(2024, 5, 12)] = 10000
-    history.merge_curve(CONSUMPTION, curve_points(date(2024, 5, 14), lambda _: 1.0)[:5])
+    history.merge_curve(CONSUMPTION, day_points(date(2024, 5, 14), lambda _: 1.0)[:5])
     splits = day_splits(history.consumption, NIGHT)
     assert set(splits) == {date(2024, 5, 12)}
     assert splits[date(2024, 5, 12)].hp_wh == 10000
@@ -431,7 +431,7 @@ def test_completeness_with_activation_date() -> None:
         1.0,
     )
     history.merge_curve(
-        CONSUMPTION, curve_points(today - timedelta(days=11), lambda _: 1.0)[:3]
+        CONSUMPTION, day_points(today - timedelta(days=11), lambda _: 1.0)[:3]
     )
     # before the activation date: not reachable, not counted
     history.consumption.daily[today - timedelta(days=200)] = 1000
@@ -451,10 +451,9 @@ def test_completeness_full_depth_and_kinds() -> None:
     )
     daily_only = build_summary(
         history,
+        FetchState(),
         direction=Direction.CONSUMPTION,
-        prices=PRICES,
-        plan=Plan.BASE,
-        ranges=NIGHT,
+        tariff=Tariff(Plan.BASE, PRICES, NIGHT),
         today=today,
         kinds=(MeasureType.DAILY_CONSUMPTION,),
     )
@@ -467,10 +466,9 @@ def test_production_direction() -> None:
     history.consumption.daily[date(2024, 6, 1)] = 3000
     summary = build_summary(
         history,
+        FetchState(),
         direction=Direction.PRODUCTION,
-        prices=PRICES,
-        plan=Plan.BASE,
-        ranges=(),
+        tariff=Tariff(Plan.BASE, PRICES, ()),
         today=date(2024, 6, 2),
     )
     assert summary.last_day_kwh == pytest.approx(15)
@@ -531,7 +529,7 @@ def test_split_matches_split_wh_for_random_curves(
     """The fast per-day split equals split_wh summed over the points, HP + HC = total."""
     end = (start + length) % 1440 or 1440
     ranges = parse_offpeak(f"{start // 60}h{start % 60:02d}-{end // 60}h{end % 60:02d}")
-    points = curve_points(day, lambda index: watts[index])
+    points = day_points(day, lambda index: watts[index])
     history = History()
     history.merge_curve(CONSUMPTION, points)
     split = day_splits(history.consumption, ranges)[day]

@@ -9,10 +9,12 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import homeassistant.helpers.config_validation as cv
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.loader import async_get_loaded_integration
 
 from .budget import async_get_budget
-from .const import CONF_GATEWAY, CONF_PDL, DOMAIN, VERSION
+from .const import CONF_GATEWAY, CONF_PDL, DOMAIN
 from .coordinator import EnedisConfigEntry, EnedisCoordinator, EnedisRuntimeData
+from .influxdb import marks_store
 from .linky.client import EnedisClient
 from .linky.models import Gateway
 from .outputs import EnedisOutputs
@@ -38,7 +40,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> bo
         pdl=entry.data[CONF_PDL],
         gateway=Gateway(entry.data[CONF_GATEWAY]),
         url=entry.data.get(CONF_URL) or None,
-        user_agent=user_agent(),
+        user_agent=user_agent(hass),
     )
     coordinator = EnedisCoordinator(
         hass,
@@ -49,6 +51,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> bo
     )
     await coordinator.async_config_entry_first_refresh()
     outputs = EnedisOutputs(hass, entry, coordinator)
+    await outputs.async_setup()
     entry.runtime_data = EnedisRuntimeData(coordinator=coordinator, outputs=outputs)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -65,12 +68,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> bo
 
 async def async_unload_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> bool:
     """Unload a config entry."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        await entry.runtime_data.outputs.async_shutdown()
+    return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: EnedisConfigEntry) -> None:
     """Delete the stored history with the entry."""
     await HistoryStore(hass, entry.entry_id).async_remove()
+    await marks_store(hass, entry.entry_id).async_remove()
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: EnedisConfigEntry) -> None:
@@ -102,6 +108,11 @@ async def _async_migrate_unique_ids(
     await er.async_migrate_entries(hass, entry.entry_id, migrate)
 
 
-def user_agent() -> str:
+def integration_version(hass: HomeAssistant) -> str:
+    """Return the integration's version, as manifest.json gives it."""
+    return str(async_get_loaded_integration(hass, DOMAIN).version)
+
+
+def user_agent(hass: HomeAssistant) -> str:
     """Return the User-Agent naming the integration and its version."""
-    return f"HomeAssistant-{DOMAIN}/{VERSION}"
+    return f"HomeAssistant-{DOMAIN}/{integration_version(hass)}"

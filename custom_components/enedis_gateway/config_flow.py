@@ -26,6 +26,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from . import user_agent
 from .budget import async_get_budget
 from .const import (
     CONF_ADDRESSES,
@@ -62,7 +63,6 @@ from .const import (
     PDL_LENGTH,
     PLAN_BASE,
     PLAN_HPHC,
-    VERSION,
 )
 from .coordinator import EnedisConfigEntry
 from .influxdb import (
@@ -73,7 +73,7 @@ from .influxdb import (
 )
 from .linky.client import EnedisClient
 from .linky.exceptions import AuthError, EnedisError, InvalidPdlError, QuotaError
-from .linky.history import History, encode_history
+from .linky.history import encode_contract
 from .linky.models import DEFAULT_URLS, Contract, Gateway
 from .linky.offpeak import parse_offpeak
 from .options import EnedisOptions
@@ -313,7 +313,7 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
             pdl=pdl,
             gateway=Gateway(data[CONF_GATEWAY]),
             url=data.get(CONF_URL) or None,
-            user_agent=f"HomeAssistant-{DOMAIN}/{VERSION}",
+            user_agent=user_agent(self.hass),
         )
         try:
             self._contract = await client.get_contract()
@@ -389,9 +389,7 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
             if not errors:
                 data = dict(self._data)
                 if self._contract is not None:
-                    data[CONF_CONTRACT] = encode_history(
-                        History(contract=self._contract)
-                    )[CONF_CONTRACT]
+                    data[CONF_CONTRACT] = encode_contract(self._contract)
                 return self.async_create_entry(
                     title=f"Linky {data[CONF_PDL]}",
                     data=data,

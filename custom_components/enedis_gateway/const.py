@@ -7,7 +7,6 @@ import logging
 from typing import Final
 
 DOMAIN: Final = "enedis_gateway"
-VERSION: Final = "0.1.0"
 LOGGER = logging.getLogger(__package__)
 
 CONF_GATEWAY: Final = "gateway"

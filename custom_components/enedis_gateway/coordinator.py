@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.loader import async_get_loaded_integration
 from homeassistant.util import dt as dt_util
 
 from . import issues
 from .budget import CallBudget
-from .const import CONF_CONTRACT, CONF_GATEWAY, CONF_PDL, DOMAIN, LOGGER, VERSION
-from .linky.card import card_attributes
+from .const import CONF_CONTRACT, CONF_GATEWAY, CONF_PDL, DOMAIN, LOGGER
 from .linky.client import EnedisClient
 from .linky.exceptions import (
     AuthError,
@@ -26,15 +26,16 @@ from .linky.exceptions import (
     QuotaError,
 )
 from .linky.history import (
+    FetchState,
     History,
-    decode_history,
+    decode_contract,
     local_midnight,
     measure_direction,
     paris_day,
 )
-from .linky.models import PARIS, Contract, Direction, Gateway, MeasureType
+from .linky.models import PARIS, Gateway, MeasureType
+from .linky.pipeline import Snapshot, build_snapshot
 from .linky.planner import Request, Resource, plan
-from .linky.summary import Summary, build_summary
 from .options import EnedisOptions
 from .store import HistoryStore
 
@@ -46,29 +47,6 @@ type EnedisConfigEntry = ConfigEntry[EnedisRuntimeData]
 AUTH_RETRY = timedelta(hours=6)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CardData:
-    """State and attributes of a content-card-linky sensor."""
-
-    state: float | None
-    attributes: dict[str, Any]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class EnedisData:
-    """What the entities read after each update."""
-
-    consumption: Summary
-    production: Summary | None
-    card: CardData
-    production_card: CardData | None
-    contract: Contract | None
-    offpeak_text: str
-    calls_today: int
-    last_error: str
-    blacklisted_days: int
-
-
 @dataclass(kw_only=True, slots=True)
 class EnedisRuntimeData:
     """Runtime data of a config entry."""
@@ -77,7 +55,7 @@ class EnedisRuntimeData:
     outputs: EnedisOutputs
 
 
-class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
+class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
     """Fetch the Linky data within the daily call budget and keep the history."""
 
     config_entry: EnedisConfigEntry
@@ -104,6 +82,9 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         self.store = store
         self.budget = budget
         self.history = History()
+        self.fetch = FetchState()
+        # InfluxDB marks an older version kept in the history file, for the exporter.
+        self.legacy_export_marks: dict[str, datetime] = {}
         self._token: str = entry.data[CONF_ACCESS_TOKEN]
         self._error_logged = False
         self._auth_retry_at: datetime | None = None
@@ -112,49 +93,53 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         # Set once unloaded: a reload's new coordinator owns the stored history then.
         self._closed = False
         self._calls_made = 0
+        self.version = str(async_get_loaded_integration(hass, DOMAIN).version)
 
     async def _async_setup(self) -> None:
         """Load the stored history, seeded with the contract read by the config flow."""
         # After a reload, wait for the old coordinator's fetch to finish and save.
         async with self.budget.meter_lock(self.pdl):
-            self.history, aside = await self.store.async_load_history()
+            stored, aside = await self.store.async_load_history()
+        self.history, self.fetch = stored.history, stored.fetch
+        self.legacy_export_marks = stored.export_marks
         if aside is not None:
             issues.storage_unreadable(self.hass, self.pdl, aside)
         seed = self.config_entry.data.get(CONF_CONTRACT)
         if self.history.contract is None and seed:
             try:
-                self.history.contract = decode_history({"contract": seed}).contract
+                self.history.set_contract(decode_contract(seed))
             except ValueError:
                 LOGGER.debug(
                     "Linky %s: contract of the setup unreadable", self.pdl[-4:]
                 )
-        if self.history.calls_day is not None:
+        fetch = self.fetch
+        if fetch.calls_day is not None:
             # Older versions counted the calls in the history: hand them to the budget.
             await self.budget.async_seed(
                 self.pdl,
                 self._token,
-                self.history.calls_day,
-                self.history.calls_count,
+                fetch.calls_day,
+                fetch.calls_count,
             )
-            self.history.calls_day, self.history.calls_count = None, 0
+            fetch.calls_day, fetch.calls_count = None, 0
 
     async def async_shutdown(self) -> None:
         """Write the history now: a pending delayed save would be lost on unload."""
         await super().async_shutdown()
         async with self.budget.meter_lock(self.pdl):
             self._closed = True
-            await self.store.async_save_history(self.history)
+            await self.store.async_save_history(self.history, self.fetch)
 
     @callback
     def async_save_soon(self) -> None:
         """Write the history soon, unless a newer coordinator owns it."""
         if not self._closed:
-            self.store.schedule_save(self.history)
+            self.store.schedule_save(self.history, self.fetch)
 
-    async def _async_update_data(self) -> EnedisData:
+    async def _async_update_data(self) -> Snapshot:
         """Spend the calls the planner asks for, then rebuild the summaries."""
         error = await self._async_fetch()
-        quota_until = self.history.quota_until
+        quota_until = self.fetch.quota_until
         if quota_until is None or dt_util.utcnow() >= quota_until:
             issues.clear(self.hass, self.pdl, "quota_reached")
         if error and not self._has_data():
@@ -179,15 +164,16 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         """Make the planned calls, one fetch at a time per meter; return the error, or ""."""
         async with self.budget.meter_lock(self.pdl):
             if self._closed:
-                return self.history.last_error
+                return self.fetch.last_error
             calls = self._calls_made
             try:
                 error = await self._async_fetch_planned()
-                self.history.last_error = error
+                self.fetch.last_error = error
             finally:
+                self.fetch.forget_stored(self.history)
                 if self._calls_made != calls:
                     # Written before the lock is released: a reload loads it whole.
-                    await self.store.async_save_history(self.history)
+                    await self.store.async_save_history(self.history, self.fetch)
                 else:
                     self.async_save_soon()
         return error
@@ -196,10 +182,11 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         """Make the planned calls; return the text of the error that stopped them, or ""."""
         now = dt_util.utcnow()
         if self._auth_retry_at and now < self._auth_retry_at:
-            return self.history.last_error
+            return self.fetch.last_error
         today = paris_day(now)
         requests = plan(
             self.history,
+            self.fetch,
             kinds=self.options.kinds,
             addresses=self.options.addresses,
             now=now,
@@ -240,9 +227,9 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
             return str(err) or "invalid token"
         if isinstance(err, QuotaError):
             # The quota belongs to the token: every meter using it stops.
-            self.history.quota_until = next_local_day(dt_util.utcnow())
-            await self.budget.async_block(self._token, self.history.quota_until)
-            issues.quota_reached(self.hass, self.pdl, self.history.quota_until)
+            self.fetch.quota_until = next_local_day(dt_util.utcnow())
+            await self.budget.async_block(self._token, self.fetch.quota_until)
+            issues.quota_reached(self.hass, self.pdl, self.fetch.quota_until)
             return str(err) or "quota reached"
         if isinstance(err, NoDataError) and isinstance(request.kind, Resource):
             # The gateway has no contract or address for this meter: ask again tomorrow.
@@ -264,11 +251,11 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
     async def _async_call(self, request: Request) -> None:
         """Make one call, already counted, and merge its answer."""
         history = self.history
-        history.last_call = dt_util.utcnow()
+        self.fetch.last_call = dt_util.utcnow()
         self._calls_made += 1
         kind = request.kind
         if kind is Resource.CONTRACT:
-            history.contract = await self.client.get_contract()
+            history.set_contract(await self.client.get_contract())
             return
         if kind is Resource.ADDRESSES:
             history.addresses = await self.client.get_addresses()
@@ -279,13 +266,13 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         try:
             await self._async_fetch_window(kind, request.start, request.end)
         except EndOfHistoryError:
-            history.floor[kind] = max(request.end, history.floor.get(kind, request.end))
+            self.fetch.raise_floor(kind, request.end)
         except NoDataError:
             self._check_load_curve_activation(kind, request)
         else:
             if kind.is_load_curve:
                 issues.clear(self.hass, self.pdl, "load_curve_not_activated")
-        history.record_failure(kind, request.days, dt_util.utcnow())
+        self.fetch.record_failure(history, kind, request.days, dt_util.utcnow())
 
     def _check_load_curve_activation(self, kind: MeasureType, request: Request) -> None:
         """Say so when the load curve is empty where the daily data is not."""
@@ -315,60 +302,20 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
         series = self.history.consumption
         return bool(series.daily or series.curve or self.history.production.daily)
 
-    def build_data(self) -> EnedisData:
+    def build_data(self) -> Snapshot:
         """Rebuild every summary from the stored history; makes no call."""
-        history = self.history
         options = self.options
-        contract_text = history.contract.offpeak_hours if history.contract else None
-        ranges = options.offpeak_ranges(contract_text)
-        offpeak_text = options.offpeak_text(contract_text)
-        today = dt_util.now(PARIS).date()
-        last_update = history.last_call.astimezone(PARIS) if history.last_call else None
-
-        def summarize(direction: Direction) -> tuple[Summary, CardData]:
-            summary = build_summary(
-                history,
-                direction=direction,
-                prices=options.prices,
-                plan=options.plan,
-                ranges=ranges,
-                today=today,
-                kinds=[
-                    kind
-                    for kind in options.kinds
-                    if measure_direction(kind) is direction
-                ],
-            )
-            state, attributes = card_attributes(
-                history,
-                direction=direction,
-                pdl=self.pdl,
-                prices=options.prices,
-                plan=options.plan,
-                ranges=ranges,
-                today=today,
-                offpeak_text=offpeak_text,
-                last_update=last_update,
-                error=history.last_error,
-                version=VERSION,
-                summary=summary,
-            )
-            return summary, CardData(state=state, attributes=attributes)
-
-        consumption, card = summarize(Direction.CONSUMPTION)
-        production, production_card = (
-            summarize(Direction.PRODUCTION) if options.production else (None, None)
-        )
-        return EnedisData(
-            consumption=consumption,
-            production=production,
-            card=card,
-            production_card=production_card,
-            contract=history.contract,
-            offpeak_text=offpeak_text,
+        return build_snapshot(
+            self.history,
+            self.fetch,
+            pdl=self.pdl,
+            plan=options.plan,
+            prices=options.prices,
+            offpeak_override=options.offpeak_override,
+            kinds=options.kinds,
+            today=dt_util.now(PARIS).date(),
             calls_today=self.budget.spent_by_meter(self.pdl),
-            last_error=history.last_error,
-            blacklisted_days=sum(len(days) for days in history.blacklist.values()),
+            version=self.version,
         )
 
     async def async_apply_options(self) -> None:
@@ -394,7 +341,7 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
     async def async_retry_skipped_days(self) -> int:
         """Forget the skipped days and fetch again what they held."""
         async with self.budget.meter_lock(self.pdl):
-            freed = self.history.clear_blacklist()
+            freed = self.fetch.retry_skipped()
             self.async_save_soon()
         await self.async_request_refresh()
         return freed
@@ -402,14 +349,10 @@ class EnedisCoordinator(DataUpdateCoordinator[EnedisData]):
     async def async_wipe_cache(self) -> None:
         """Forget every stored reading (the call budget is kept) and start over."""
         async with self.budget.meter_lock(self.pdl):
-            old = self.history
-            self.history = History(
-                contract=old.contract,
-                addresses=old.addresses,
-                quota_until=old.quota_until,
-                last_call=old.last_call,
-            )
-            await self.store.async_save_history(self.history)
+            self.history = self.history.emptied()
+            quota_until, last_call = self.fetch.quota_until, self.fetch.last_call
+            self.fetch = FetchState(quota_until=quota_until, last_call=last_call)
+            await self.store.async_save_history(self.history, self.fetch)
         self.async_set_updated_data(self.build_data())
         await self.async_request_refresh()
 

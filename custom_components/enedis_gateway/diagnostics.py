@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_CONTRACT, CONF_INFLUXDB_TOKEN, CONF_PDL
 from .coordinator import EnedisConfigEntry
-from .linky.history import History, SeriesHistory
+from .linky.history import FetchState, SeriesHistory
 from .linky.models import MeasureType
 
 TO_REDACT = {
@@ -48,26 +48,26 @@ def _coverage(series: SeriesHistory) -> dict[str, Any]:
     }
 
 
-def _fetch_state(history: History, budget: dict[str, int]) -> dict[str, Any]:
-    """Describe the budget, the blacklist and the retries."""
+def _fetch_state(fetch: FetchState, budget: dict[str, int]) -> dict[str, Any]:
+    """Describe the budget, the skipped days and the retries."""
     return {
         **budget,
-        "quota_until": history.quota_until.isoformat() if history.quota_until else None,
-        "last_call": history.last_call.isoformat() if history.last_call else None,
-        "last_error": history.last_error,
-        "blacklist": {
+        "quota_until": fetch.quota_until.isoformat() if fetch.quota_until else None,
+        "last_call": fetch.last_call.isoformat() if fetch.last_call else None,
+        "last_error": fetch.last_error,
+        "skipped_days": {
             kind.value: sorted(day.isoformat() for day in days)
-            for kind, days in history.blacklist.items()
+            for kind, days in fetch.skipped.items()
         },
         "attempts": {
             kind.value: {
                 day.isoformat(): attempt.count for day, attempt in sorted(days.items())
             }
-            for kind, days in history.attempts.items()
+            for kind, days in fetch.attempts.items()
             if days
         },
         "history_floor": {
-            kind.value: day.isoformat() for kind, day in history.floor.items()
+            kind.value: day.isoformat() for kind, day in fetch.floor.items()
         },
     }
 
@@ -96,7 +96,7 @@ async def async_get_config_entry_diagnostics(
         "consumption": _coverage(history.consumption),
         "production": _coverage(history.production),
         "fetch": _fetch_state(
-            history,
+            coordinator.fetch,
             {
                 "calls_today": coordinator.budget.spent_by_meter(coordinator.pdl),
                 "token_calls_today": coordinator.budget.spent_by_token(

@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
 import aiohttp
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.storage import Store
 
-from .const import (
-    LOGGER,
-)
+from .const import DOMAIN, LOGGER
 from .linky.history import History
-from .linky.influx_lines import ExportKind, batches, mark_exported, pending_units
-from .options import EnedisOptions, InfluxDBTarget
+from .linky.influx_lines import (
+    ExportKind,
+    batches,
+    decode_marks,
+    encode_marks,
+    mark_exported,
+    pending_units,
+)
+from .linky.pipeline import Snapshot
+from .linky.tariff import Tariff
+from .options import InfluxDBTarget
 
 WRITE_TIMEOUT = aiohttp.ClientTimeout(total=30)
+MARKS_VERSION = 1
+MARKS_SAVE_DELAY = 10
 ERROR_INVALID_AUTH = "influxdb_invalid_auth"
 ERROR_NOT_FOUND = "influxdb_bucket_not_found"
 ERROR_CANNOT_CONNECT = "influxdb_cannot_connect"
@@ -109,36 +123,58 @@ async def async_validate_influxdb(
 
 
 class InfluxDBExporter:
-    """Write the points not yet exported."""
+    """Write the points not yet exported, and keep which days were, in a store of its own."""
 
-    def __init__(self, hass: HomeAssistant, pdl: str) -> None:
+    def __init__(self, hass: HomeAssistant, entry_id: str, pdl: str) -> None:
         """Initialize the exporter."""
         self.hass = hass
         self.pdl = pdl
+        self.store = marks_store(hass, entry_id)
+        self.marks: dict[str, datetime] = {}
         self._lock = asyncio.Lock()
         self._failing = False
+        self._dirty = False
 
-    async def async_export(self, history: History, options: EnedisOptions) -> bool:
-        """Export new points; return True when the history's export marks changed."""
-        if (target := options.influxdb) is None:
-            return False
+    async def async_load(self, legacy: Mapping[str, datetime]) -> None:
+        """Load the marks; the first time, take over those the history file held."""
+        try:
+            data = await self.store.async_load()
+        except HomeAssistantError as err:
+            data = None
+            LOGGER.warning("Linky %s: export marks unreadable: %s", self.pdl[-4:], err)
+        if data is None:
+            self.marks = dict(legacy)
+            if legacy:
+                # Saved now: the next save of the history file leaves them out.
+                await self.store.async_save(self._data())
+            return
+        try:
+            self.marks = decode_marks(data.get("marks", {}))
+        except (TypeError, ValueError) as err:
+            # InfluxDB keeps one point per series and instant: writing the days
+            # again duplicates nothing, so start over rather than stop exporting.
+            LOGGER.warning(
+                "Linky %s: export marks unreadable (%s), exporting every day again",
+                self.pdl[-4:],
+                err,
+            )
+            self.marks = {}
+
+    async def async_export(
+        self, history: History, snapshot: Snapshot, target: InfluxDBTarget | None
+    ) -> None:
+        """Export the days not exported yet."""
+        if target is None:
+            return
         async with self._lock:
-            return await self._async_export(history, options, target)
+            await self._async_export(history, snapshot.tariff, target)
 
     async def _async_export(
-        self, history: History, options: EnedisOptions, target: InfluxDBTarget
-    ) -> bool:
+        self, history: History, tariff: Tariff, target: InfluxDBTarget
+    ) -> None:
         """Write the pending days in batches; marks move only after a successful write."""
-        contract_text = history.contract.offpeak_hours if history.contract else None
-        units = pending_units(
-            history,
-            pdl=self.pdl,
-            prices=options.prices,
-            plan=options.plan,
-            ranges=options.offpeak_ranges(contract_text),
-        )
+        units = pending_units(history, self.marks, pdl=self.pdl, tariff=tariff)
         session = async_get_clientsession(self.hass)
-        changed = False
         for batch in batches(units):
             try:
                 await async_write(
@@ -154,13 +190,28 @@ class InfluxDBExporter:
                         err,
                     )
                     self._failing = True
-                return changed
+                return
             for kind in ExportKind:
                 days = [unit.day for unit in batch if unit.kind is kind]
                 if days:
-                    history.exported = mark_exported(history.exported, kind, days)
-            changed = True
+                    self.marks = mark_exported(self.marks, kind, days)
+            self._dirty = True
+            self.store.async_delay_save(self._data, MARKS_SAVE_DELAY)
         if self._failing:
             LOGGER.info("Linky %s: InfluxDB export works again", self.pdl[-4:])
             self._failing = False
-        return changed
+
+    async def async_save(self) -> None:
+        """Write the marks now if they moved: a reload's exporter reads them next."""
+        async with self._lock:
+            if self._dirty:
+                await self.store.async_save(self._data())
+                self._dirty = False
+
+    def _data(self) -> dict[str, Any]:
+        return {"marks": encode_marks(self.marks)}
+
+
+def marks_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Return the store of an entry's InfluxDB export marks."""
+    return Store(hass, MARKS_VERSION, f"{DOMAIN}.{entry_id}.influxdb", private=True)

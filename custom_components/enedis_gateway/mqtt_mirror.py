@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
 
 from homeassistant.components import mqtt
 from homeassistant.const import CONF_ACCESS_TOKEN
@@ -18,11 +17,9 @@ from .const import (
 )
 from .linky.history import History
 from .linky.mqtt_payloads import mqtt_payloads
+from .linky.pipeline import Snapshot
 from .linky.redact import MARKER
 from .options import EnedisOptions
-
-if TYPE_CHECKING:
-    from .coordinator import EnedisData
 
 ISSUE_MQTT_UNAVAILABLE = "mqtt_unavailable"
 
@@ -56,7 +53,7 @@ class MqttMirror:
         return f"{ISSUE_MQTT_UNAVAILABLE}_{self.pdl}"
 
     async def async_publish(
-        self, history: History, options: EnedisOptions, data: EnedisData
+        self, history: History, options: EnedisOptions, data: Snapshot
     ) -> None:
         """Publish the topics whose payload changed."""
         if (mqtt_settings := options.mqtt) is None:
@@ -65,15 +62,14 @@ class MqttMirror:
             self._unavailable = False
             ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
             return
-        contract_text = history.contract.offpeak_hours if history.contract else None
         wanted = mqtt_payloads(
             history,
             pdl=self.pdl,
             prefix=mqtt_settings.prefix,
-            prices=options.prices,
-            ranges=options.offpeak_ranges(contract_text),
-            today=data.consumption.today,
+            tariff=data.tariff,
+            today=data.today,
             production=options.production,
+            error=data.last_error,
         )
         settings = (mqtt_settings.retain, mqtt_settings.qos)
         if settings != self._settings:

@@ -34,8 +34,7 @@ from .const import (
     MIN_CYCLE,
 )
 from .linky.models import MeasureType
-from .linky.offpeak import OffpeakRange, parse_offpeak
-from .linky.summary import Plan, Prices
+from .linky.tariff import Plan, Prices
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -127,14 +126,3 @@ class EnedisOptions:
             MeasureType.DAILY_PRODUCTION in self.kinds
             or MeasureType.PRODUCTION_LOAD_CURVE in self.kinds
         )
-
-    def offpeak_text(self, contract_text: str | None) -> str:
-        """Return the effective off-peak text: the option wins over the contract."""
-        return self.offpeak_override or (contract_text or "")
-
-    def offpeak_ranges(self, contract_text: str | None) -> tuple[OffpeakRange, ...]:
-        """Return the effective off-peak ranges; an unparsable contract text means none."""
-        try:
-            return parse_offpeak(self.offpeak_text(contract_text))
-        except ValueError:
-            return ()

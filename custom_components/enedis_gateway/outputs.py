@@ -7,8 +7,9 @@ import asyncio
 from homeassistant.core import HomeAssistant, callback
 
 from .const import DOMAIN, LOGGER
-from .coordinator import EnedisConfigEntry, EnedisCoordinator, EnedisData
+from .coordinator import EnedisConfigEntry, EnedisCoordinator
 from .influxdb import InfluxDBExporter
+from .linky.pipeline import Snapshot
 from .mqtt_mirror import MqttMirror
 from .statistics import StatisticsImporter
 
@@ -33,9 +34,17 @@ class EnedisOutputs:
         self.coordinator = coordinator
         self.statistics = StatisticsImporter(hass, entry, coordinator.pdl)
         self.mqtt_mirror = MqttMirror(hass, coordinator.pdl)
-        self.influxdb = InfluxDBExporter(hass, coordinator.pdl)
+        self.influxdb = InfluxDBExporter(hass, entry.entry_id, coordinator.pdl)
         # One export at a time: the mirror keeps what it published.
         self._lock = asyncio.Lock()
+
+    async def async_setup(self) -> None:
+        """Load what the outputs keep between runs."""
+        await self.influxdb.async_load(self.coordinator.legacy_export_marks)
+
+    async def async_shutdown(self) -> None:
+        """Write what the outputs keep between runs."""
+        await self.influxdb.async_save()
 
     @callback
     def async_start(self) -> None:
@@ -49,8 +58,9 @@ class EnedisOutputs:
     def _async_updated(self) -> None:
         """Schedule the statistics and start the exports in their own task."""
         data = self.coordinator.data
+        coordinator = self.coordinator
         self.statistics.async_schedule(
-            self.coordinator.history, self.coordinator.options
+            coordinator.history, coordinator.fetch, data, coordinator.options.kinds
         )
         # A task of the entry, not of the update: the entities never wait for it.
         self.entry.async_create_task(
@@ -59,7 +69,7 @@ class EnedisOutputs:
             f"{DOMAIN} {self.coordinator.pdl[-4:]} exports",
         )
 
-    async def _async_export(self, data: EnedisData) -> None:
+    async def _async_export(self, data: Snapshot) -> None:
         """Publish the MQTT mirror and write the InfluxDB points not yet written."""
         coordinator = self.coordinator
         async with self._lock:
@@ -67,9 +77,8 @@ class EnedisOutputs:
                 await self.mqtt_mirror.async_publish(
                     coordinator.history, coordinator.options, data
                 )
-                if await self.influxdb.async_export(
-                    coordinator.history, coordinator.options
-                ):
-                    coordinator.async_save_soon()
+                await self.influxdb.async_export(
+                    coordinator.history, data, coordinator.options.influxdb
+                )
             except Exception:  # noqa: BLE001 - an output must never stop the others
                 LOGGER.exception("Linky %s: an export failed", coordinator.pdl[-4:])

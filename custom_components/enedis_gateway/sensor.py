@@ -22,9 +22,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .coordinator import CardData, EnedisConfigEntry, EnedisCoordinator, EnedisData
+from .coordinator import EnedisConfigEntry, EnedisCoordinator
 from .entity import EnedisEntity
 from .linky.models import MeasureType
+from .linky.pipeline import CardData, Snapshot
 from .linky.summary import Summary
 from .options import EnedisOptions
 
@@ -40,8 +41,8 @@ type SensorValue = StateType | date | datetime
 class EnedisSensorEntityDescription(SensorEntityDescription):
     """Describes a Linky sensor."""
 
-    value_fn: Callable[[EnedisData], SensorValue]
-    attrs_fn: Callable[[EnedisData], Mapping[str, Any]] | None = None
+    value_fn: Callable[[Snapshot], SensorValue]
+    attrs_fn: Callable[[Snapshot], Mapping[str, Any]] | None = None
     exists_fn: Callable[[EnedisOptions], bool] = lambda _: True
 
 
@@ -90,12 +91,12 @@ def _production(
     )
 
 
-def _day_attrs(data: EnedisData) -> Mapping[str, Any]:
+def _day_attrs(data: Snapshot) -> Mapping[str, Any]:
     last_day = data.consumption.last_day
     return {"date": last_day.isoformat() if last_day else None}
 
 
-def _plan_attrs(data: EnedisData) -> Mapping[str, Any]:
+def _plan_attrs(data: Snapshot) -> Mapping[str, Any]:
     summary = data.consumption
     return {
         "yearly_cost_base": _round(summary.cost_base_year),
@@ -106,7 +107,7 @@ def _plan_attrs(data: EnedisData) -> Mapping[str, Any]:
     }
 
 
-def _max_power_attrs(data: EnedisData) -> Mapping[str, Any]:
+def _max_power_attrs(data: Snapshot) -> Mapping[str, Any]:
     summary = data.consumption
     return {
         "time": summary.max_power_at.isoformat() if summary.max_power_at else None,
@@ -118,8 +119,8 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _contract_value(attribute: str) -> Callable[[EnedisData], SensorValue]:
-    def value(data: EnedisData) -> SensorValue:
+def _contract_value(attribute: str) -> Callable[[Snapshot], SensorValue]:
+    def value(data: Snapshot) -> SensorValue:
         return getattr(data.contract, attribute, None) if data.contract else None
 
     return value
@@ -190,7 +191,7 @@ SENSORS: tuple[EnedisSensorEntityDescription, ...] = (
         value_fn=lambda data: data.calls_today,
         attrs_fn=lambda data: {
             "last_error": data.last_error,
-            "blacklisted_days": data.blacklisted_days,
+            "skipped_days": data.skipped_days,
         },
     ),
     EnedisSensorEntityDescription(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -23,15 +24,21 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import UnitOfEnergy
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.recorder import get_instance
-from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import EnergyConverter
 
 from .const import DOMAIN, LOGGER
-from .linky.energy_stats import Digests, Ranges, Series, Sync, digests_of, plan_writes
-from .linky.history import History, paris_day
+from .linky.energy_stats import (
+    Digests,
+    Series,
+    Sync,
+    backfill_frontier,
+    digests_of,
+    plan_writes,
+)
+from .linky.history import FetchState, History
 from .linky.models import MeasureType
-from .linky.summary import Plan, Prices
-from .options import EnedisOptions
+from .linky.pipeline import Snapshot
+from .linky.tariff import Tariff
 
 # About a month of hourly rows per recorder job keeps the recorder responsive.
 CHUNK_ROWS = 744
@@ -84,15 +91,14 @@ def statistic_metadata(
 
 
 @dataclass(frozen=True, slots=True)
-class _Job:
-    """A copy of everything the rows of one update depend on."""
+class StatisticsJob:
+    """What the rows of an update depend on; an update with the same job is free."""
 
-    history: History
+    revision: int
     kinds: frozenset[MeasureType]
-    ranges: Ranges
-    prices: Prices
-    plan: Plan
-    today: date
+    tariff: Tariff
+    # The oldest day left to fetch per type (see backfill_frontier).
+    frontier: tuple[tuple[MeasureType, date], ...]
 
 
 class StatisticsImporter:
@@ -105,40 +111,36 @@ class StatisticsImporter:
         self.pdl = pdl
         # Digest of what the recorder holds, day by day; read back once per start.
         self._written: dict[Series, Digests] | None = None
-        self._inputs: tuple[object, ...] | None = None
-        self._pending: _Job | None = None
+        self._job: StatisticsJob | None = None
+        # The job to run and the readings it reads, copied for the worker thread.
+        self._pending: tuple[StatisticsJob, History] | None = None
         self._task: asyncio.Task[None] | None = None
         self._started = False
         # Rows queued per series since the start, reported in the diagnostics.
         self.rows_queued: Counter[Series] = Counter()
 
     @callback
-    def async_schedule(self, history: History, options: EnedisOptions) -> None:
+    def async_schedule(
+        self,
+        history: History,
+        fetch: FetchState,
+        snapshot: Snapshot,
+        kinds: Collection[MeasureType],
+    ) -> None:
         """Bring the statistics in line with the history, in the background."""
-        contract_text = history.contract.offpeak_hours if history.contract else None
-        ranges = options.offpeak_ranges(contract_text)
-        today = paris_day(dt_util.utcnow())
-        kinds = frozenset(options.kinds)
-        # Everything the rows depend on: an update that changed none of it is free.
-        inputs = (
-            id(history),
-            history.revision,
-            sum(len(days) for days in history.blacklist.values()),
-            tuple(history.floor.items()),
-            *(kinds, ranges, options.prices, options.plan, today),
+        tariff = snapshot.tariff
+        frontier = backfill_frontier(history, fetch, kinds, snapshot.today)
+        job = StatisticsJob(
+            revision=history.revision,
+            kinds=frozenset(kinds),
+            # The thread gets a tariff of its own: its memo is not shared.
+            tariff=Tariff(tariff.plan, tariff.prices, tariff.ranges),
+            frontier=tuple(sorted(frontier.items())),
         )
-        if inputs == self._inputs:
+        if job == self._job:
             return
-        self._inputs = inputs
-        # The build runs in a thread: give it readings that later merges leave alone.
-        self._pending = _Job(
-            history=history.readings_copy(),
-            kinds=kinds,
-            ranges=ranges,
-            prices=options.prices,
-            plan=options.plan,
-            today=today,
-        )
+        self._job = job
+        self._pending = (job, history.readings_copy())
         self._async_run_pending()
 
     @callback
@@ -161,8 +163,9 @@ class StatisticsImporter:
 
     async def _async_run(self) -> None:
         """Write the pending jobs, the newest one last, until none is left."""
-        while (job := self._pending) is not None:
+        while (pending := self._pending) is not None:
             self._pending = None
+            job, history = pending
             if self._written is None:
                 self._written = await get_instance(self.hass).async_add_executor_job(
                     self._read_back
@@ -170,13 +173,11 @@ class StatisticsImporter:
             writes = await self.hass.async_add_executor_job(
                 partial(
                     plan_writes,
-                    job.history,
+                    history,
                     dict(self._written),
                     kinds=job.kinds,
-                    ranges=job.ranges,
-                    prices=job.prices,
-                    plan=job.plan,
-                    today=job.today,
+                    tariff=job.tariff,
+                    frontier=dict(job.frontier),
                 )
             )
             for series, result in writes.items():

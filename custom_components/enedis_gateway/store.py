@@ -10,7 +10,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import storage
 
 from .const import DOMAIN, LOGGER
-from .linky.history import STORAGE_VERSION, History, decode_history, encode_history
+from .linky.history import (
+    STORAGE_VERSION,
+    FetchState,
+    History,
+    StoredHistory,
+    decode_history,
+    encode_history,
+)
 
 SAVE_DELAY = 10
 
@@ -86,7 +93,7 @@ class HistoryStore(storage.Store[dict[str, Any]]):
         decode_history(old_data)
         return old_data
 
-    async def async_load_history(self) -> tuple[History, str | None]:
+    async def async_load_history(self) -> tuple[StoredHistory, str | None]:
         """
         Load the history; a file that cannot be read is kept aside, and an empty one returned.
 
@@ -95,7 +102,7 @@ class HistoryStore(storage.Store[dict[str, Any]]):
         """
         try:
             data = await self.async_load()
-            return (History() if data is None else decode_history(data)), None
+            return (StoredHistory() if data is None else decode_history(data)), None
         except _unreadable_errors() as err:
             reason = f"{type(err).__name__}: {err}"
         aside = await self.hass.async_add_executor_job(_keep_aside, self.path)
@@ -105,12 +112,12 @@ class HistoryStore(storage.Store[dict[str, Any]]):
             reason,
             aside,
         )
-        return History(), aside
+        return StoredHistory(), aside
 
-    async def async_save_history(self, history: History) -> None:
+    async def async_save_history(self, history: History, fetch: FetchState) -> None:
         """Write the history now."""
-        await self.async_save(encode_history(history))
+        await self.async_save(encode_history(history, fetch))
 
-    def schedule_save(self, history: History) -> None:
+    def schedule_save(self, history: History, fetch: FetchState) -> None:
         """Write the history soon, coalescing consecutive changes."""
-        self.async_delay_save(lambda: encode_history(history), SAVE_DELAY)
+        self.async_delay_save(lambda: encode_history(history, fetch), SAVE_DELAY)

@@ -7,22 +7,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from .history import History
-from .models import PARIS, Direction
-from .offpeak import OffpeakRange
+from .models import PARIS, Direction, MaxPowerReading
 from .summary import (
-    DaySplit,
-    Plan,
-    Prices,
     Summary,
-    build_summary,
-    energy_costs,
     period_totals,
     previous_month,
     shift_year,
     week_start,
 )
+from .tariff import DaySplit, Tariff
 
-CARD_VERSION = "0.1.0"
 MISSING = -1
 WEEK_DAYS = 7
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -62,32 +56,64 @@ def _period_kwh(
     return None if totals is None else totals.wh / 1000
 
 
+def _week_cells(
+    splits: Mapping[date, DaySplit], days: list[date], tariff: Tariff
+) -> dict[str, Cells]:
+    """Return the energy and cost cells of the week, newest day first, -1 when unknown."""
+    cells: dict[str, Cells] = {
+        key: [] for key in ("daily", "hp", "hc", "cost", "cost_hp", "cost_hc")
+    }
+    for day in days:
+        split = splits.get(day)
+        if split is None:
+            for column in cells.values():
+                column.append(MISSING)
+            continue
+        hp_cost, hc_cost = tariff.costs(split.hp_wh / 1000, split.hc_wh / 1000)
+        cells["daily"].append(_kwh(split.wh))
+        cells["hp"].append(_kwh(split.hp_wh))
+        cells["hc"].append(_kwh(split.hc_wh))
+        cells["cost"].append(_eur(hp_cost + hc_cost))
+        cells["cost_hp"].append(_eur(hp_cost))
+        cells["cost_hc"].append(_eur(hc_cost))
+    return cells
+
+
+def _max_power_cells(
+    peaks: Mapping[date, MaxPowerReading],
+    days: list[date],
+    subscribed: float | None,
+) -> dict[str, list[Any]]:
+    """Return the peak power cells of the week: kVA, over the subscription, time."""
+    cells: dict[str, list[Any]] = {"kva": [], "over": [], "time": []}
+    for day in days:
+        peak = peaks.get(day)
+        if peak is None:
+            for column in cells.values():
+                column.append(MISSING)
+            continue
+        kva = peak.va / 1000
+        cells["kva"].append(round(kva, 3))
+        cells["over"].append(
+            "true" if subscribed is not None and kva > subscribed else "false"
+        )
+        cells["time"].append(_local(peak.at))
+    return cells
+
+
 def card_attributes(
     history: History,
     *,
-    direction: Direction,
     pdl: str,
-    prices: Prices,
-    plan: Plan,
-    ranges: tuple[OffpeakRange, ...],
-    today: date,
+    tariff: Tariff,
+    summary: Summary,
     offpeak_text: str,
-    last_update: datetime | None,
+    last_call: datetime | None,
     error: str,
-    version: str = CARD_VERSION,
-    summary: Summary | None = None,
+    version: str,
 ) -> tuple[float | None, dict[str, Any]]:
     """Return the state (kWh of the newest complete day) and the card attributes."""
-    # A summary the caller built with the same arguments saves a second pass.
-    if summary is None:
-        summary = build_summary(
-            history,
-            direction=direction,
-            prices=prices,
-            plan=plan,
-            ranges=ranges,
-            today=today,
-        )
+    today, direction = summary.today, summary.direction
     splits = summary.splits
     series = history.series(direction)
     contract = history.contract
@@ -96,49 +122,12 @@ def card_attributes(
     newest = summary.last_day or yesterday
     days = [newest - timedelta(days=index) for index in range(WEEK_DAYS)]
 
-    daily: Cells = []
-    hp_cells: Cells = []
-    hc_cells: Cells = []
-    cost_cells: Cells = []
-    cost_hp_cells: Cells = []
-    cost_hc_cells: Cells = []
-    for day in days:
-        split = splits.get(day)
-        if split is None:
-            for cells in (
-                daily,
-                hp_cells,
-                hc_cells,
-                cost_cells,
-                cost_hp_cells,
-                cost_hc_cells,
-            ):
-                cells.append(MISSING)
-            continue
-        hp_cost, hc_cost = energy_costs(split.hp_wh, split.hc_wh, prices, plan)
-        daily.append(_kwh(split.wh))
-        hp_cells.append(_kwh(split.hp_wh))
-        hc_cells.append(_kwh(split.hc_wh))
-        cost_cells.append(_eur(hp_cost + hc_cost))
-        cost_hp_cells.append(_eur(hp_cost))
-        cost_hc_cells.append(_eur(hc_cost))
-
-    mp_cells: Cells = []
-    mp_over: list[str | int] = []
-    mp_time: list[str | int] = []
-    for day in days:
-        peak = series.max_power.get(day) if direction is Direction.CONSUMPTION else None
-        if peak is None:
-            mp_cells.append(MISSING)
-            mp_over.append(MISSING)
-            mp_time.append(MISSING)
-            continue
-        kva = peak.va / 1000
-        mp_cells.append(round(kva, 3))
-        mp_over.append(
-            "true" if subscribed is not None and kva > subscribed else "false"
-        )
-        mp_time.append(_local(peak.at))
+    week = _week_cells(splits, days, tariff)
+    peaks = (
+        _max_power_cells(series.max_power, days, subscribed)
+        if direction is Direction.CONSUMPTION
+        else _max_power_cells({}, days, subscribed)
+    )
 
     newest_split = splits.get(newest)
     day_2 = splits.get(newest - timedelta(days=1))
@@ -173,8 +162,9 @@ def card_attributes(
         else "consommation",
         "numPDL": pdl,
         "activationDate": activation.isoformat() if activation else "",
-        "lastUpdate": _local(last_update),
-        "timeLastCall": _local(history.last_call),
+        # The data comes from the last call: both times are that call's.
+        "lastUpdate": _local(last_call),
+        "timeLastCall": _local(last_call),
         "yesterdayDate": newest.isoformat(),
         "yesterday": _scalar(yesterday_kwh, 3),
         "day_2": _scalar(day_2_kwh, 3),
@@ -202,16 +192,16 @@ def card_attributes(
         "current_year": _scalar(summary.current_year_kwh, 3),
         "current_year_last_year": _scalar(current_year_last_year, 3),
         "yearly_evolution": evolution(summary.current_year_kwh, current_year_last_year),
-        "daily": daily,
+        "daily": week["daily"],
         "dailyweek": [day.isoformat() for day in days],
-        "dailyweek_cost": cost_cells,
-        "dailyweek_costHC": cost_hc_cells,
-        "dailyweek_costHP": cost_hp_cells,
-        "dailyweek_HC": hc_cells,
-        "dailyweek_HP": hp_cells,
-        "dailyweek_MP": mp_cells,
-        "dailyweek_MP_over": mp_over,
-        "dailyweek_MP_time": mp_time,
+        "dailyweek_cost": week["cost"],
+        "dailyweek_costHC": week["cost_hc"],
+        "dailyweek_costHP": week["cost_hp"],
+        "dailyweek_HC": week["hc"],
+        "dailyweek_HP": week["hp"],
+        "dailyweek_MP": peaks["kva"],
+        "dailyweek_MP_over": peaks["over"],
+        "dailyweek_MP_time": peaks["time"],
         "dailyweek_Tempo": [MISSING] * WEEK_DAYS,
         "daily_cost": _scalar(summary.last_day_cost, 2),
         "yesterday_HC": _scalar(summary.last_day_hc_kwh, 3),

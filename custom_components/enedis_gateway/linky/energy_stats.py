@@ -16,18 +16,22 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from operator import mul
 
-from .history import DayCurve, History, SeriesHistory, local_midnight, paris_day
+from .history import (
+    DayCurve,
+    FetchState,
+    History,
+    SeriesHistory,
+    local_midnight,
+    paris_day,
+)
 from .models import MeasureType
-from .offpeak import OffpeakRange, split_wh
 from .planner import missing_days
-from .summary import Plan, Prices, hc_fractions
+from .tariff import Plan, Tariff
 
 DIGITS = 6
 _HOUR = timedelta(hours=1)
-_NORMAL_DAY_MINUTES = 1440
-
-type Ranges = tuple[OffpeakRange, ...]
 type Digest = tuple[int, int]
 type Digests = dict[date, Digest]
 
@@ -78,56 +82,41 @@ class _DayEnergy:
 
 
 def _curve_hours(
-    day: date, curve: DayCurve, ranges: Ranges, tables: dict[int, list[float]]
+    day: date, curve: DayCurve, tariff: Tariff
 ) -> list[tuple[datetime, float, float]]:
     """Return (UTC hour start, Wh, off-peak Wh) for each hour of a complete day curve."""
     per_hour = 60 // curve.minutes
-    if len(curve.watts) * curve.minutes == _NORMAL_DAY_MINUTES:
-        table = tables.get(curve.minutes)
-        if table is None:
-            table = tables[curve.minutes] = hc_fractions(ranges, curve.minutes)
-        hc_shares: Sequence[float] = table
-        factor = curve.minutes / 60
-        splits = [
-            (watts * factor, watts * factor * share)
-            for watts, share in zip(curve.watts, hc_shares, strict=True)
-            if watts is not None
-        ]
-    else:
-        # DST days (23 h / 25 h): place each interval on the wall clock.
-        splits = [
-            (hp + hc, hc)
-            for hp, hc in (split_wh(ranges, point) for point in curve.points(day))
-        ]
+    factor = curve.minutes / 60
+    energies = [(watts or 0.0) * factor for watts in curve.watts]
+    shares = tariff.curve_shares(day, curve)
     midnight = local_midnight(day)
     hours: list[tuple[datetime, float, float]] = []
-    for hour in range(len(splits) // per_hour):
-        chunk = splits[hour * per_hour : (hour + 1) * per_hour]
+    for hour in range(len(energies) // per_hour):
+        chunk = slice(hour * per_hour, (hour + 1) * per_hour)
         hours.append(
             (
                 midnight + hour * _HOUR,
-                sum(wh for wh, _ in chunk),
-                sum(hc for _, hc in chunk),
+                sum(energies[chunk]),
+                sum(map(mul, energies[chunk], shares[chunk])),
             )
         )
     return hours
 
 
-def _day_energies(series: SeriesHistory, ranges: Ranges) -> list[_DayEnergy]:
+def _day_energies(series: SeriesHistory, tariff: Tariff) -> list[_DayEnergy]:
     """
     Return the energy of every stored day, oldest first, hourly where the curve allows.
 
     A complete curve gives hourly rows, scaled to the daily reading when there is one
     so that the day keeps the total its daily row had.
     """
-    tables: dict[int, list[float]] = {}
     energies: list[_DayEnergy] = []
     for day in sorted(series.daily.keys() | series.curve.keys()):
         daily_wh = series.daily.get(day)
         curve = series.curve.get(day)
         hours: tuple[tuple[datetime, float, float], ...] | None = None
         if curve is not None and curve.is_complete() and 60 % curve.minutes == 0:
-            raw = _curve_hours(day, curve, ranges, tables)
+            raw = _curve_hours(day, curve, tariff)
             curve_wh = sum(wh for _, wh, _ in raw)
             if daily_wh is None or curve_wh > 0 or daily_wh == 0:
                 scale = daily_wh / curve_wh if daily_wh is not None and curve_wh else 1
@@ -144,37 +133,65 @@ def _day_energies(series: SeriesHistory, ranges: Ranges) -> list[_DayEnergy]:
     return energies
 
 
-def _total_rows(energies: Iterable[_DayEnergy], price: float = 1.0) -> list[DayRows]:
+def _total_rows(energies: Iterable[_DayEnergy]) -> list[DayRows]:
     """Return the total rows: hourly where known, else one row at local midnight."""
     return [
         DayRows(
             energy.day,
-            tuple((start, kwh * price) for start, kwh, _ in energy.hours)
+            tuple((start, kwh) for start, kwh, _ in energy.hours)
             if energy.hours is not None
-            else ((local_midnight(energy.day), energy.kwh * price),),
+            else ((local_midnight(energy.day), energy.kwh),),
         )
         for energy in energies
     ]
+
+
+def _cost_rows(energies: Iterable[_DayEnergy], tariff: Tariff) -> list[DayRows]:
+    """
+    Return the cost rows of the days the tariff can price.
+
+    Hourly where known; a day without curve has no HP/HC split, so only a plan with
+    one price for both (BASE) prices it, in one row at local midnight.
+    """
+    hp_price, hc_price = tariff.unit_prices()
+    rows: list[DayRows] = []
+    for energy in energies:
+        if energy.hours is not None:
+            rows.append(
+                DayRows(
+                    energy.day,
+                    tuple(
+                        (start, tariff.cost(kwh - hc, hc))
+                        for start, kwh, hc in energy.hours
+                    ),
+                )
+            )
+        elif hp_price == hc_price:
+            rows.append(
+                DayRows(
+                    energy.day,
+                    ((local_midnight(energy.day), tariff.cost(energy.kwh, 0.0)),),
+                )
+            )
+    return rows
 
 
 def build_series(
     history: History,
     *,
     kinds: Collection[MeasureType],
-    ranges: Ranges,
-    prices: Prices,
-    plan: Plan,
+    tariff: Tariff,
 ) -> dict[Series, list[DayRows]]:
     """
     Return the rows every enabled statistic should hold, day by day, oldest first.
 
     HP and HC come from the load curve only: the daily readings do not split. The
-    cost follows the plan: under BASE every day has a price, under HP/HC only the
+    cost follows the tariff: under BASE every day has a price, under HP/HC only the
     days with a load curve.
     """
     result: dict[Series, list[DayRows]] = {}
     if {MeasureType.DAILY_CONSUMPTION, MeasureType.CONSUMPTION_LOAD_CURVE} & set(kinds):
-        energies = _day_energies(history.consumption, ranges)
+        energies = _day_energies(history.consumption, tariff)
         result[Series.CONSUMPTION] = _total_rows(energies)
         if MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
             hourly = [energy for energy in energies if energy.hours is not None]
@@ -186,22 +203,12 @@ def build_series(
                 DayRows(e.day, tuple((s, hc) for s, _, hc in e.hours or ()))
                 for e in hourly
             ]
-        if plan is Plan.BASE:
-            result[Series.CONSUMPTION_COST] = _total_rows(energies, prices.base)
-        elif MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
-            result[Series.CONSUMPTION_COST] = [
-                DayRows(
-                    energy.day,
-                    tuple(
-                        (start, (kwh - hc) * prices.hp + hc * prices.hc)
-                        for start, kwh, hc in energy.hours or ()
-                    ),
-                )
-                for energy in energies
-                if energy.hours is not None
-            ]
+        if tariff.plan is Plan.BASE or MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
+            result[Series.CONSUMPTION_COST] = _cost_rows(energies, tariff)
     if {MeasureType.DAILY_PRODUCTION, MeasureType.PRODUCTION_LOAD_CURVE} & set(kinds):
-        result[Series.PRODUCTION] = _total_rows(_day_energies(history.production, ()))
+        result[Series.PRODUCTION] = _total_rows(
+            _day_energies(history.production, Tariff(tariff.plan, tariff.prices))
+        )
     return result
 
 
@@ -216,14 +223,22 @@ def source_kinds(series: Series, plan: Plan) -> tuple[MeasureType, ...]:
     return (MeasureType.CONSUMPTION_LOAD_CURVE,)
 
 
+def backfill_frontier(
+    history: History, fetch: FetchState, kinds: Iterable[MeasureType], today: date
+) -> dict[MeasureType, date]:
+    """Return, for each type with days left to fetch, the oldest of them."""
+    frontier: dict[MeasureType, date] = {}
+    for kind in kinds:
+        if missing := missing_days(history, fetch, kind, today):
+            frontier[kind] = missing[-1]
+    return frontier
+
+
 def older_pending(
-    history: History, kinds: Iterable[MeasureType], today: date, oldest: date
+    frontier: Mapping[MeasureType, date], kinds: Iterable[MeasureType], oldest: date
 ) -> bool:
     """Return True when the backfill still has to fetch days older than `oldest`."""
-    return any(
-        missing and missing[-1] < oldest
-        for missing in (missing_days(history, kind, today) for kind in kinds)
-    )
+    return any(kind in frontier and frontier[kind] < oldest for kind in kinds)
 
 
 def limit_backfill(
@@ -306,18 +321,21 @@ def plan_writes(
     written: Mapping[Series, Digests],
     *,
     kinds: Collection[MeasureType],
-    ranges: Ranges,
-    prices: Prices,
-    plan: Plan,
-    today: date,
+    tariff: Tariff,
+    frontier: Mapping[MeasureType, date],
 ) -> dict[Series, Sync]:
-    """Return, for each series that needs writing, what to write given what is written."""
+    """
+    Return, for each series that needs writing, what to write given what is written.
+
+    The frontier (see backfill_frontier) tells whether the backfill will still add
+    older days, which holds a step back in time until the span doubles.
+    """
     writes: dict[Series, Sync] = {}
-    wanted = build_series(history, kinds=kinds, ranges=ranges, prices=prices, plan=plan)
+    wanted = build_series(history, kinds=kinds, tariff=tariff)
     for series, days in wanted.items():
         done = written.get(series, {})
         pending = bool(days) and older_pending(
-            history, source_kinds(series, plan), today, days[0].day
+            frontier, source_kinds(series, tariff.plan), days[0].day
         )
         result = sync(limit_backfill(days, done, pending=pending), done)
         if result.clear or result.rows:

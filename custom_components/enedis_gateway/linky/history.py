@@ -1,4 +1,4 @@
-"""The stored history of one PDL: readings, fetch bookkeeping and its compact encoding."""
+"""The stored history of one PDL: its readings, the fetch state apart, and their encoding."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from .models import (
 from .parsing import CURVE_MINUTES, MAX_YEAR, MIN_YEAR
 
 STORAGE_VERSION = 1
-BLACKLIST_AFTER = 7
+SKIP_AFTER = 7
 # Far above what a 36 kVA Linky can deliver: anything beyond is not a reading.
 MAX_WATTS = 50_000
 MAX_DAY_WH = MAX_WATTS * 25
@@ -111,33 +111,38 @@ def measure_direction(kind: MeasureType) -> Direction:
 
 @dataclass(kw_only=True, slots=True)
 class History:
-    """Everything stored for one PDL."""
+    """The readings of one PDL, with its contract and address."""
 
     contract: Contract | None = None
     addresses: Addresses | None = None
     consumption: SeriesHistory = field(default_factory=SeriesHistory)
     production: SeriesHistory = field(default_factory=SeriesHistory)
-    attempts: dict[MeasureType, dict[date, Attempt]] = field(default_factory=dict)
-    blacklist: dict[MeasureType, set[date]] = field(default_factory=dict)
-    floor: dict[MeasureType, date] = field(default_factory=dict)
-    calls_day: date | None = None
-    calls_count: int = 0
-    quota_until: datetime | None = None
-    last_call: datetime | None = None
-    last_error: str = ""
-    exported: dict[str, datetime] = field(default_factory=dict)
-    # Bumped by every merge that changes a reading; not stored.
+    # Bumped by every change to the readings or the contract; not stored.
     revision: int = field(default=0, compare=False)
 
     def readings_copy(self) -> History:
-        """Return the readings, contract, floors and blacklist, safe to read in a thread."""
+        """Return a copy that later merges leave alone, safe to read in a thread."""
         return History(
             contract=self.contract,
+            addresses=self.addresses,
             consumption=self.consumption.copy(),
             production=self.production.copy(),
-            blacklist={kind: set(days) for kind, days in self.blacklist.items()},
-            floor=dict(self.floor),
+            revision=self.revision,
         )
+
+    def emptied(self) -> History:
+        """Return a history without readings, keeping the contract and address."""
+        return History(
+            contract=self.contract,
+            addresses=self.addresses,
+            revision=self.revision + 1,
+        )
+
+    def set_contract(self, contract: Contract) -> None:
+        """Store the contract (its activation date bounds the history)."""
+        if contract != self.contract:
+            self.contract = contract
+            self.revision += 1
 
     def series(self, direction: Direction) -> SeriesHistory:
         """Return the readings of a direction."""
@@ -155,20 +160,14 @@ class History:
             return day in series.max_power
         return day in series.daily
 
-    def is_blacklisted(self, kind: MeasureType, day: date) -> bool:
-        """Return True when the day is given up for that type."""
-        return day in self.blacklist.get(kind, ())
-
-    def calls_on(self, day: date) -> int:
-        """Return the calls counted for a Paris-local day."""
-        return self.calls_count if self.calls_day == day else 0
-
-    def count_call(self, now: datetime) -> None:
-        """Count one call on the Paris-local day of now."""
-        today = paris_day(now)
-        self.calls_count = self.calls_on(today) + 1
-        self.calls_day = today
-        self.last_call = now
+    def days(self, kind: MeasureType) -> Iterator[date]:
+        """Yield the days of that type fully stored, in no order."""
+        series = self.series(measure_direction(kind))
+        if kind.is_load_curve:
+            return (day for day, curve in series.curve.items() if curve.is_complete())
+        if kind is MeasureType.DAILY_CONSUMPTION_MAX_POWER:
+            return iter(series.max_power)
+        return iter(series.daily)
 
     def merge_daily(self, kind: MeasureType, readings: Iterable[DailyReading]) -> int:
         """Store daily readings; return how many days changed."""
@@ -178,7 +177,6 @@ class History:
             if daily.get(reading.day) != reading.wh:
                 daily[reading.day] = reading.wh
                 changed += 1
-            self._clear_attempts(kind, reading.day)
         self.revision += changed
         return changed
 
@@ -190,7 +188,6 @@ class History:
             if stored.get(reading.day) != reading:
                 stored[reading.day] = reading
                 changed += 1
-            self._clear_attempts(MeasureType.DAILY_CONSUMPTION_MAX_POWER, reading.day)
         self.revision += changed
         return changed
 
@@ -198,7 +195,6 @@ class History:
         """Store load-curve points in their Paris-local day; return how many values changed."""
         curves = self.series(measure_direction(kind)).curve
         changed = 0
-        touched: set[date] = set()
         for point in points:
             day = paris_day(point.start)
             curve = curves.get(day)
@@ -212,39 +208,86 @@ class History:
             if 0 <= index < len(curve.watts) and curve.watts[index] != point.watts:
                 curve.watts[index] = point.watts
                 changed += 1
-            touched.add(day)
-        for day in touched:
-            if curves[day].is_complete():
-                self._clear_attempts(kind, day)
         self.revision += changed
         return changed
 
+
+@dataclass(kw_only=True, slots=True)
+class FetchState:
+    """What fetching learned for one PDL: failed attempts, skipped days, floors, last call."""
+
+    attempts: dict[MeasureType, dict[date, Attempt]] = field(default_factory=dict)
+    # Days given up after SKIP_AFTER attempts, until the user retries them.
+    skipped: dict[MeasureType, set[date]] = field(default_factory=dict)
+    # The oldest day the gateway serves, learned from its "end of history" reply.
+    floor: dict[MeasureType, date] = field(default_factory=dict)
+    quota_until: datetime | None = None
+    last_call: datetime | None = None
+    last_error: str = ""
+    # Calls counted by versions before the shared budget; handed over once.
+    calls_day: date | None = None
+    calls_count: int = 0
+
+    def is_skipped(self, kind: MeasureType, day: date) -> bool:
+        """Return True when the day is given up for that type."""
+        return day in self.skipped.get(kind, ())
+
+    def skipped_count(self) -> int:
+        """Return how many days are given up, all types together."""
+        return sum(len(days) for days in self.skipped.values())
+
+    def calls_on(self, day: date) -> int:
+        """Return the calls counted for a Paris-local day."""
+        return self.calls_count if self.calls_day == day else 0
+
+    def count_call(self, now: datetime) -> None:
+        """Count one call on the Paris-local day of now."""
+        today = paris_day(now)
+        self.calls_count = self.calls_on(today) + 1
+        self.calls_day = today
+        self.last_call = now
+
+    def raise_floor(self, kind: MeasureType, day: date) -> None:
+        """Learn that the gateway serves nothing of that type before a day."""
+        self.floor[kind] = max(day, self.floor.get(kind, day))
+
     def record_failure(
-        self, kind: MeasureType, days: Iterable[date], now: datetime
+        self, history: History, kind: MeasureType, days: Iterable[date], now: datetime
     ) -> None:
-        """Count a failed attempt for each day; blacklist past days after 7 attempts."""
+        """Count a failed attempt for each day not stored; skip past days after 7 attempts."""
         per_kind = self.attempts.setdefault(kind, {})
         today = paris_day(now)
         for day in days:
-            if self.has(kind, day):
+            if history.has(kind, day):
                 continue
             previous = per_kind.get(day)
             count = previous.count + 1 if previous else 1
             per_kind[day] = Attempt(count=count, last=now)
-            if count >= BLACKLIST_AFTER and day < today:
-                self.blacklist.setdefault(kind, set()).add(day)
+            if count >= SKIP_AFTER and day < today:
+                self.skipped.setdefault(kind, set()).add(day)
 
-    def clear_blacklist(self) -> int:
-        """Forget every blacklisted day and failed attempt; return how many days were freed."""
-        freed = sum(len(days) for days in self.blacklist.values())
-        self.blacklist.clear()
+    def forget_stored(self, history: History) -> None:
+        """Forget the failed attempts of days stored since."""
+        for kind, per_kind in self.attempts.items():
+            for day in [day for day in per_kind if history.has(kind, day)]:
+                del per_kind[day]
+
+    def retry_skipped(self) -> int:
+        """Forget every skipped day and failed attempt; return how many days were freed."""
+        freed = self.skipped_count()
+        self.skipped.clear()
         self.attempts.clear()
         return freed
 
-    def _clear_attempts(self, kind: MeasureType, day: date) -> None:
-        per_kind = self.attempts.get(kind)
-        if per_kind:
-            per_kind.pop(day, None)
+
+@dataclass(kw_only=True, slots=True)
+class StoredHistory:
+    """What the history file holds."""
+
+    history: History = field(default_factory=History)
+    fetch: FetchState = field(default_factory=FetchState)
+    # The InfluxDB marks older versions kept here, for the exporter to take over.
+    export_marks: dict[str, datetime] = field(default_factory=dict)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -399,7 +442,8 @@ def _decode_series(value: object, what: str) -> SeriesHistory:
     return series
 
 
-def _encode_contract(contract: Contract) -> dict[str, Any]:
+def encode_contract(contract: Contract) -> dict[str, Any]:
+    """Encode a contract as JSON-ready data."""
     return {
         "subscribed_power_kva": contract.subscribed_power_kva,
         "offpeak_hours": contract.offpeak_hours,
@@ -424,7 +468,8 @@ def _decode_power_kva(value: object) -> float | None:
     return float(value)
 
 
-def _decode_contract(value: object) -> Contract:
+def decode_contract(value: object) -> Contract:
+    """Decode and validate a contract written by encode_contract."""
     data = _object(value, "contract")
     activation = data.get("last_activation_date")
     raw = _object(data.get("raw", {}), "contract.raw")
@@ -453,10 +498,10 @@ def _decode_attempt(value: object, what: str) -> Attempt:
     return Attempt(count=_integer(item[0], what), last=_instant(item[1], what))
 
 
-def encode_history(history: History) -> dict[str, Any]:
-    """Encode the history as compact JSON-ready data."""
+def encode_history(history: History, fetch: FetchState) -> dict[str, Any]:
+    """Encode the readings and the fetch state as compact JSON-ready data."""
     return {
-        "contract": _encode_contract(history.contract) if history.contract else None,
+        "contract": encode_contract(history.contract) if history.contract else None,
         "addresses": history.addresses.raw if history.addresses else None,
         "consumption": _encode_series(history.consumption),
         "production": _encode_series(history.production),
@@ -465,33 +510,35 @@ def encode_history(history: History) -> dict[str, Any]:
                 day.isoformat(): [attempt.count, attempt.last.isoformat()]
                 for day, attempt in sorted(days.items())
             }
-            for kind, days in history.attempts.items()
+            for kind, days in fetch.attempts.items()
         },
+        # The key of version 0.1.0, when skipped days had another name.
         "blacklist": {
             kind.value: sorted(day.isoformat() for day in days)
-            for kind, days in history.blacklist.items()
+            for kind, days in fetch.skipped.items()
         },
-        "floor": {kind.value: day.isoformat() for kind, day in history.floor.items()},
-        "calls_day": history.calls_day.isoformat() if history.calls_day else None,
-        "calls_count": history.calls_count,
-        "quota_until": _iso(history.quota_until),
-        "last_call": _iso(history.last_call),
-        "last_error": history.last_error,
-        "exported": {key: value.isoformat() for key, value in history.exported.items()},
+        "floor": {kind.value: day.isoformat() for kind, day in fetch.floor.items()},
+        "calls_day": fetch.calls_day.isoformat() if fetch.calls_day else None,
+        "calls_count": fetch.calls_count,
+        "quota_until": _iso(fetch.quota_until),
+        "last_call": _iso(fetch.last_call),
+        "last_error": fetch.last_error,
     }
 
 
-def decode_history(data: dict[str, Any]) -> History:
+def decode_history(data: dict[str, Any]) -> StoredHistory:
     """Decode and validate data written by encode_history; raise ValueError if invalid."""
     # Home Assistant hands over whatever JSON the file holds.
     data = _object(data, "history")
     contract, addresses = data.get("contract"), data.get("addresses")
     calls_day = data.get("calls_day")
-    return History(
-        contract=None if contract is None else _decode_contract(contract),
+    history = History(
+        contract=None if contract is None else decode_contract(contract),
         addresses=Addresses(raw=_object(addresses, "addresses")) if addresses else None,
         consumption=_decode_series(data.get("consumption", {}), "consumption"),
         production=_decode_series(data.get("production", {}), "production"),
+    )
+    fetch = FetchState(
         attempts={
             kind: {
                 day: _decode_attempt(item, label)
@@ -499,7 +546,7 @@ def decode_history(data: dict[str, Any]) -> History:
             }
             for kind, days in _per_kind(data, "attempts")
         },
-        blacklist={
+        skipped={
             kind: {
                 _day(day, f"blacklist.{kind}")
                 for day in _list(days, f"blacklist.{kind}")
@@ -514,7 +561,11 @@ def decode_history(data: dict[str, Any]) -> History:
         quota_until=_optional_instant(data.get("quota_until"), "quota_until"),
         last_call=_optional_instant(data.get("last_call"), "last_call"),
         last_error=_text(data.get("last_error", ""), "last_error"),
-        exported={
+    )
+    return StoredHistory(
+        history=history,
+        fetch=fetch,
+        export_marks={
             key: _instant(value, f"exported.{key}")
             for key, value in _object(data.get("exported", {}), "exported").items()
         },

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 import math
 
 from .history import DayCurve, History, local_midnight, paris_day
-from .offpeak import OffpeakRange, offpeak_minutes
-from .summary import Plan, Prices, day_splits, energy_costs
+from .tariff import Tariff
 
 DAILY_MEASUREMENT = "enedisgateway_daily"
 DETAIL_MEASUREMENT = "enedisgateway_detail"
@@ -96,62 +95,54 @@ def daily_line(*, pdl: str, day: date, wh: float, price: float) -> str:
     )
 
 
-def _unit_price(tag: MeasureTag, prices: Prices, plan: Plan) -> float:
-    """Return the €/kWh of energy of a measure type under a plan."""
-    if plan is Plan.BASE or tag is MeasureTag.BASE:
-        return prices.base
-    return prices.hp if tag is MeasureTag.HP else prices.hc
-
-
-def detail_lines(
-    *,
-    pdl: str,
-    day: date,
-    curve: DayCurve,
-    ranges: tuple[OffpeakRange, ...],
-    prices: Prices,
-    plan: Plan,
-) -> list[str]:
+def detail_lines(*, pdl: str, day: date, curve: DayCurve, tariff: Tariff) -> list[str]:
     """Return the points of a day's load curve, at each interval start."""
     # An interval across an off-peak bound gives an HP and an HC point at the same
     # instant, each with its pro-rata share: sums per measure_type stay right.
     tags = _day_tags(pdl, day) | {"interval": f"PT{curve.minutes}M"}
-    # The series key and the price are the same all day: build them once per tag
-    # (a first export formats some 35,000 points).
+    # The series keys are the same all day: build them once per tag (a first export
+    # formats some 35,000 points).
     keys = {
-        tag: (
-            series_key(DETAIL_MEASUREMENT, tags | {"measure_type": tag.value}),
-            _unit_price(tag, prices, plan),
-        )
+        tag: series_key(DETAIL_MEASUREMENT, tags | {"measure_type": tag.value})
         for tag in MeasureTag
     }
+    hp_price, hc_price = tariff.unit_prices()
+    shares = tariff.curve_shares(day, curve)
+    minutes = curve.minutes
     lines: list[str] = []
-    for point in curve.points(day):
-        minutes = point.minutes
-        parts: tuple[tuple[MeasureTag, float], ...]
-        if not ranges:
-            parts = ((MeasureTag.BASE, 1.0),)
+    for point, share in zip(curve.points(day), _stored(curve, shares), strict=True):
+        parts: tuple[tuple[MeasureTag, float, float], ...]
+        if not tariff.ranges:
+            parts = ((MeasureTag.BASE, 1.0, hp_price),)
+        elif share <= 0:
+            parts = ((MeasureTag.HP, 1.0, hp_price),)
+        elif share >= 1:
+            parts = ((MeasureTag.HC, 1.0, hc_price),)
         else:
-            inside = offpeak_minutes(ranges, point.start, minutes)
-            if inside <= 0:
-                parts = ((MeasureTag.HP, 1.0),)
-            elif inside >= minutes:
-                parts = ((MeasureTag.HC, 1.0),)
-            else:
-                share = inside / minutes
-                parts = ((MeasureTag.HP, 1 - share), (MeasureTag.HC, share))
+            parts = (
+                (MeasureTag.HP, 1 - share, hp_price),
+                (MeasureTag.HC, share, hc_price),
+            )
         timestamp = int(point.start.timestamp())
-        for tag, share in parts:
-            key, unit_price = keys[tag]
-            watts = point.watts * share
+        for tag, part, unit_price in parts:
+            watts = point.watts * part
             wh = watts * minutes / 60
             kwh = wh / 1000
             lines.append(
-                f"{key} W={_float(watts)},kW={_float(watts / 1000)},"
+                f"{keys[tag]} W={_float(watts)},kW={_float(watts / 1000)},"
                 f"Wh={_float(wh)},kWh={_float(kwh)},"
                 f"price={_float(kwh * unit_price)} {timestamp}"
             )
     return lines
+
+
+def _stored(curve: DayCurve, shares: Sequence[float]) -> Iterator[float]:
+    """Yield the share of each stored interval, in the order of curve.points."""
+    return (
+        share
+        for watts, share in zip(curve.watts, shares, strict=True)
+        if watts is not None
+    )
 
 
 def exported_days(marks: Mapping[str, datetime], kind: ExportKind) -> set[date]:
@@ -179,7 +170,7 @@ def mark_exported(
     """Return the marks with more days exported, as spans "<kind>:<first day>" -> end."""
     # The backfill adds older days and the planner fills holes late, so a single
     # high-water mark would miss them; spans of consecutive days stay few (one per
-    # hole) and fit History.exported. A span ends at the Paris midnight after it.
+    # hole) and keep the exporter's store small. A span ends at the Paris midnight after it.
     every = sorted(exported_days(marks, kind).union(days))
     prefix = f"{kind.value}:"
     updated = {key: end for key, end in marks.items() if not key.startswith(prefix)}
@@ -195,20 +186,37 @@ def mark_exported(
     return updated
 
 
+def encode_marks(marks: Mapping[str, datetime]) -> dict[str, str]:
+    """Encode export marks as JSON-ready data."""
+    return {key: end.isoformat() for key, end in sorted(marks.items())}
+
+
+def decode_marks(data: object) -> dict[str, datetime]:
+    """Decode export marks; raise ValueError (or TypeError) when they are not marks."""
+    if not isinstance(data, dict):
+        raise TypeError("export marks are not an object")
+    marks: dict[str, datetime] = {}
+    for key, text in data.items():
+        end = datetime.fromisoformat(text) if isinstance(text, str) else None
+        if end is None or end.tzinfo is None or ":" not in key:
+            raise ValueError(f"invalid export mark {key!r}")
+        marks[key] = end
+    return marks
+
+
 def pending_units(
     history: History,
+    marks: Mapping[str, datetime],
     *,
     pdl: str,
-    prices: Prices,
-    plan: Plan,
-    ranges: tuple[OffpeakRange, ...],
+    tariff: Tariff,
 ) -> Iterator[ExportUnit]:
     """Yield the consumption days not exported yet: daily ones, then the load curve."""
     # The pending days are listed before the first unit is yielded; each unit's lines
     # are built when reached, so a first export of two years never sits in memory.
     series = history.consumption
-    daily_done = exported_days(history.exported, ExportKind.DAILY)
-    detail_done = exported_days(history.exported, ExportKind.DETAIL)
+    daily_done = exported_days(marks, ExportKind.DAILY)
+    detail_done = exported_days(marks, ExportKind.DETAIL)
     daily_days = sorted(day for day in series.daily if day not in daily_done)
     # Only complete days: a partial curve is completed by a later call.
     curve_days = sorted(
@@ -217,10 +225,10 @@ def pending_units(
         if day not in detail_done and curve.is_complete()
     )
     if daily_days:
-        splits = day_splits(series, ranges)
+        splits = tariff.day_splits(series)
         for day in daily_days:
             split = splits[day]
-            price = sum(energy_costs(split.hp_wh, split.hc_wh, prices, plan))
+            price = tariff.cost(split.hp_wh / 1000, split.hc_wh / 1000)
             yield ExportUnit(
                 kind=ExportKind.DAILY,
                 day=day,
@@ -235,9 +243,7 @@ def pending_units(
                     pdl=pdl,
                     day=day,
                     curve=series.curve[day],
-                    ranges=ranges,
-                    prices=prices,
-                    plan=plan,
+                    tariff=tariff,
                 )
             ),
         )

@@ -12,7 +12,8 @@ from typing import Any
 from .history import History, SeriesHistory
 from .models import Direction
 from .offpeak import DAY_MINUTES, OffpeakRange
-from .summary import DaySplit, Prices, day_splits, shift_year
+from .summary import shift_year
+from .tariff import DaySplit, Plan, Tariff
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 WINDOWS = ("current_year", "year-1", "year-2")
@@ -138,7 +139,7 @@ def _window_topics(
     base: str,
     mode: str,
     today: date,
-    price_base: float | None,
+    tariff: Tariff | None,
 ) -> dict[str, str]:
     """Return the three one-year windows: dates, last 7 days by weekday, week/month/year sums."""
     topics: dict[str, str] = {}
@@ -168,15 +169,18 @@ def _window_topics(
                 values[key] = sum(stored)
         for key, wh in values.items():
             topics[f"{node}/{key}"] = number(wh)
-            if price_base is not None:
-                topics[f"{price_node}/{key}"] = number(wh * price_base / 1000)
+            if tariff is not None:
+                # The original prices these sums at the BASE price, whatever the plan.
+                topics[f"{price_node}/{key}"] = number(
+                    tariff.cost(wh / 1000, 0.0, Plan.BASE)
+                )
     return topics
 
 
 def _month_topics(
-    node: str, month: _Month, prices: Prices | None
+    node: str, month: _Month, tariff: Tariff | None
 ) -> Iterator[tuple[str, str]]:
-    """Yield the detail topics of one month; prices None leaves the euros out."""
+    """Yield the detail topics of one month; no tariff leaves the euros out."""
     hp_wh = month.wh - month.hc_wh
     yield f"{node}/measure_total_wh", number(month.wh)
     yield f"{node}/measure_hp_wh", number(hp_wh)
@@ -187,11 +191,10 @@ def _month_topics(
     yield f"{node}/measure_total", number(month.watts)
     yield f"{node}/measure_hp", number(month.watts - month.hc_watts)
     yield f"{node}/measure_hc", number(month.hc_watts)
-    if prices is None:
+    if tariff is None:
         return
-    base_euro = month.wh * prices.base / 1000
-    hp_euro = hp_wh * prices.hp / 1000
-    hc_euro = month.hc_wh * prices.hc / 1000
+    base_euro = tariff.cost(hp_wh / 1000, month.hc_wh / 1000, Plan.BASE)
+    hp_euro, hc_euro = tariff.costs(hp_wh / 1000, month.hc_wh / 1000, Plan.HPHC)
     hphc_euro = hp_euro + hc_euro
     # The original's sign: positive when BASE costs less than HP/HC.
     base_vs_offpeak = 100 * (hphc_euro - base_euro) / hphc_euro if hphc_euro else 0.0
@@ -209,7 +212,7 @@ def _detail_topics(
     curve_splits: Mapping[date, DaySplit],
     *,
     node: str,
-    prices: Prices | None,
+    tariff: Tariff | None,
 ) -> dict[str, str]:
     """Return the monthly load-curve topics, one set per month holding a complete day."""
     months: dict[tuple[int, int], _Month] = {}
@@ -221,7 +224,7 @@ def _detail_topics(
     topics: dict[str, str] = {}
     for (year, month_number), month in sorted(months.items()):
         topics.update(
-            _month_topics(f"{node}/{year:04d}/{month_number:02d}", month, prices)
+            _month_topics(f"{node}/{year:04d}/{month_number:02d}", month, tariff)
         )
     return topics
 
@@ -242,15 +245,15 @@ def mqtt_payloads(
     *,
     pdl: str,
     prefix: str,
-    prices: Prices,
-    ranges: tuple[OffpeakRange, ...],
+    tariff: Tariff,
     today: date,
     production: bool,
+    error: str,
 ) -> dict[str, str]:
     """Return every topic of a PDL and its payload, computed from the history only."""
     base = f"{prefix}/{pdl}"
     topics = _contract_topics(history, base)
-    topics.update(_offpeak_topics(ranges, base))
+    topics.update(_offpeak_topics(tariff.ranges, base))
     topics.update(_address_topics(history, base, pdl))
     modes = (
         (Direction.CONSUMPTION, Direction.PRODUCTION)
@@ -260,7 +263,7 @@ def mqtt_payloads(
     for direction in modes:
         series = history.series(direction)
         # The split of the load curve alone: the detail topics are the curve's energy.
-        curve_splits = day_splits(SeriesHistory(curve=series.curve), ranges)
+        curve_splits = tariff.day_splits(SeriesHistory(curve=series.curve))
         wh_by_day: dict[date, float] = {
             day: split.wh for day, split in curve_splits.items()
         }
@@ -273,7 +276,7 @@ def mqtt_payloads(
                 mode=direction.value,
                 today=today,
                 # There is no sale price option: production has no price topics.
-                price_base=prices.base if consumption and prices.base > 0 else None,
+                tariff=tariff if consumption and tariff.prices.base > 0 else None,
             )
         )
         topics.update(
@@ -281,12 +284,10 @@ def mqtt_payloads(
                 series,
                 curve_splits,
                 node=f"{base}/{direction.value}/detail",
-                prices=prices if consumption else None,
+                tariff=tariff if consumption else None,
             )
         )
     topics.update(
-        _error_topics(
-            history.last_error, base=base, modes=tuple(mode.value for mode in modes)
-        )
+        _error_topics(error, base=base, modes=tuple(mode.value for mode in modes))
     )
     return topics

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from .history import History
+from .history import FetchState, History
 from .models import PARIS, MeasureType
 
 PUBLISH_SLOTS: tuple[int, ...] = (8, 12, 17, 21)
@@ -48,24 +48,28 @@ class Request:
         ]
 
 
-def history_floor(history: History, kind: MeasureType, today: date) -> date:
+def history_floor(
+    history: History, fetch: FetchState, kind: MeasureType, today: date
+) -> date:
     """Return the oldest day the API can serve for that kind."""
     floor = today - timedelta(days=kind.depth_days)
     if history.contract and history.contract.last_activation_date:
         floor = max(floor, history.contract.last_activation_date)
-    if (learned := history.floor.get(kind)) is not None:
+    if (learned := fetch.floor.get(kind)) is not None:
         floor = max(floor, learned)
     return floor
 
 
-def missing_days(history: History, kind: MeasureType, today: date) -> list[date]:
-    """Return the days in [floor, yesterday] neither stored nor blacklisted, newest first."""
-    floor = history_floor(history, kind, today)
-    blacklist = history.blacklist.get(kind, set())
+def missing_days(
+    history: History, fetch: FetchState, kind: MeasureType, today: date
+) -> list[date]:
+    """Return the days in [floor, yesterday] neither stored nor skipped, newest first."""
+    floor = history_floor(history, fetch, kind, today)
+    skipped = fetch.skipped.get(kind, set())
     days: list[date] = []
     day = today - _ONE_DAY
     while day >= floor:
-        if day not in blacklist and not history.has(kind, day):
+        if day not in skipped and not history.has(kind, day):
             days.append(day)
         day -= _ONE_DAY
     return days
@@ -77,11 +81,11 @@ def _slot(local: datetime) -> int:
 
 
 def _is_due(
-    history: History, kind: MeasureType, day: date, local_now: datetime
+    fetch: FetchState, kind: MeasureType, day: date, local_now: datetime
 ) -> bool:
     """Return True when a missing day should be asked for now."""
     today = local_now.date()
-    attempt = history.attempts.get(kind, {}).get(day)
+    attempt = fetch.attempts.get(kind, {}).get(day)
     if day == today - _ONE_DAY:
         # Yesterday is published during the day: try once per slot from 08:00.
         slot = _slot(local_now)
@@ -95,17 +99,19 @@ def _is_due(
     return attempt is None or attempt.last.astimezone(PARIS).date() < today
 
 
-def _windows(history: History, kind: MeasureType, local_now: datetime) -> list[Request]:
+def _windows(
+    history: History, fetch: FetchState, kind: MeasureType, local_now: datetime
+) -> list[Request]:
     """Return tight windows covering the due missing days of a kind, newest first."""
     today = local_now.date()
-    floor = history_floor(history, kind, today)
+    floor = history_floor(history, fetch, kind, today)
     span = timedelta(days=kind.max_days - 1)
     # Each window starts at its oldest due day, not at its size limit: a new day
     # then costs a one-day window, and a hole is only asked for when it is due.
     groups: list[list[date]] = []
     limit: date | None = None
-    for day in missing_days(history, kind, today):
-        if not _is_due(history, kind, day, local_now):
+    for day in missing_days(history, fetch, kind, today):
+        if not _is_due(fetch, kind, day, local_now):
             continue
         if limit is None or day < limit:
             limit = max(floor, day - span)
@@ -117,7 +123,10 @@ def _windows(history: History, kind: MeasureType, local_now: datetime) -> list[R
 
 
 def _reserved(
-    history: History, kinds: Sequence[MeasureType], local_now: datetime
+    history: History,
+    fetch: FetchState,
+    kinds: Sequence[MeasureType],
+    local_now: datetime,
 ) -> int:
     """Return the calls to keep for yesterday's data that becomes due later today."""
     if _slot(local_now) >= len(PUBLISH_SLOTS) - 1:
@@ -126,15 +135,16 @@ def _reserved(
     return sum(
         1
         for kind in kinds
-        if yesterday >= history_floor(history, kind, local_now.date())
+        if yesterday >= history_floor(history, fetch, kind, local_now.date())
         and not history.has(kind, yesterday)
-        and not history.is_blacklisted(kind, yesterday)
-        and not _is_due(history, kind, yesterday, local_now)
+        and not fetch.is_skipped(kind, yesterday)
+        and not _is_due(fetch, kind, yesterday, local_now)
     )
 
 
 def plan(
     history: History,
+    fetch: FetchState,
     *,
     kinds: Sequence[MeasureType],
     addresses: bool,
@@ -147,7 +157,7 @@ def plan(
 
     Resources in skip (the gateway had none today) are not asked for.
     """
-    if budget <= 0 or (history.quota_until is not None and now < history.quota_until):
+    if budget <= 0 or (fetch.quota_until is not None and now < fetch.quota_until):
         return []
     local_now = now.astimezone(PARIS)
     today = local_now.date()
@@ -159,12 +169,12 @@ def plan(
         requests.append(Request(kind=Resource.ADDRESSES))
     backlog: list[Request] = []
     for kind in enabled:
-        windows = _windows(history, kind, local_now)
+        windows = _windows(history, fetch, kind, local_now)
         if windows and windows[0].end == today:
             requests.append(windows.pop(0))
         backlog.extend(windows)
     requests.extend(backlog)
     # Keep budget for yesterday's data, published later today, so that the backfill
     # running at midnight never delays the newest day by a whole day.
-    limit = max(budget - _reserved(history, enabled, local_now), 0)
+    limit = max(budget - _reserved(history, fetch, enabled, local_now), 0)
     return requests[:limit]

@@ -1,0 +1,110 @@
+"""
+The one-way walk from the stored history to what every output shows.
+
+`build_snapshot` takes the history, the tariff settings and today, and computes the
+summaries and the card once per update. The entities read the snapshot; the
+statistics, the MQTT tree and the InfluxDB points take its tariff and its day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .card import card_attributes
+from .history import FetchState, History, measure_direction
+from .models import Contract, Direction, MeasureType
+from .summary import Summary, build_summary
+from .tariff import Plan, Prices, Tariff
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CardData:
+    """State and attributes of a content-card-linky sensor."""
+
+    state: float | None
+    attributes: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Snapshot:
+    """Everything shown after an update, computed from the history without a call."""
+
+    today: date
+    tariff: Tariff
+    offpeak_text: str
+    contract: Contract | None
+    consumption: Summary
+    production: Summary | None
+    card: CardData
+    production_card: CardData | None
+    calls_today: int
+    last_error: str
+    skipped_days: int
+
+
+def offpeak_text(override: str, history: History) -> str:
+    """Return the effective off-peak hours: the option wins over the contract."""
+    contract = history.contract
+    return override or (contract.offpeak_hours if contract else None) or ""
+
+
+def build_snapshot(
+    history: History,
+    fetch: FetchState,
+    *,
+    pdl: str,
+    plan: Plan,
+    prices: Prices,
+    offpeak_override: str,
+    kinds: Collection[MeasureType],
+    today: date,
+    calls_today: int,
+    version: str,
+) -> Snapshot:
+    """Compute the summaries and cards of the enabled directions as of a Paris day."""
+    text = offpeak_text(offpeak_override, history)
+    tariff = Tariff.from_offpeak_text(plan, prices, text)
+
+    def summarize(direction: Direction) -> tuple[Summary, CardData]:
+        summary = build_summary(
+            history,
+            fetch,
+            direction=direction,
+            tariff=tariff,
+            today=today,
+            kinds=[kind for kind in kinds if measure_direction(kind) is direction],
+        )
+        state, attributes = card_attributes(
+            history,
+            pdl=pdl,
+            tariff=tariff,
+            summary=summary,
+            offpeak_text=text,
+            last_call=fetch.last_call,
+            error=fetch.last_error,
+            version=version,
+        )
+        return summary, CardData(state=state, attributes=attributes)
+
+    consumption, card = summarize(Direction.CONSUMPTION)
+    production, production_card = (
+        summarize(Direction.PRODUCTION)
+        if any(measure_direction(kind) is Direction.PRODUCTION for kind in kinds)
+        else (None, None)
+    )
+    return Snapshot(
+        today=today,
+        tariff=tariff,
+        offpeak_text=text,
+        contract=history.contract,
+        consumption=consumption,
+        production=production,
+        card=card,
+        production_card=production_card,
+        calls_today=calls_today,
+        last_error=fetch.last_error,
+        skipped_days=fetch.skipped_count(),
+    )
