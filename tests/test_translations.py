@@ -68,9 +68,12 @@ def test_every_key_in_code_is_translated(lang: str) -> None:
     assert "entity.sensor.best_plan.state.hp_hc" in flat
 
 
-def test_manifest_version_matches_const() -> None:
-    """The User-Agent names the manifest's version."""
-    from custom_components.enedis_gateway.const import VERSION
-
-    manifest = json.loads((ROOT / "manifest.json").read_text())
-    assert manifest["version"] == VERSION
+def test_version_lives_in_the_manifest_only() -> None:
+    """The card and the User-Agent read the manifest's version; no module repeats it."""
+    version = json.loads((ROOT / "manifest.json").read_text())["version"]
+    repeated = [
+        path.name
+        for path in ROOT.rglob("*.py")
+        if f'"{version}"' in path.read_text() or f"'{version}'" in path.read_text()
+    ]
+    assert repeated == []

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Run pytest on the newest Home Assistant (requirements_test_latest.txt), prepared by
+# scripts/bootstrap_latest.sh: `scripts/test_latest.sh [pytest args]`, for instance
+# `scripts/test_latest.sh tests/test_sensor.py`.
+#   - .venv-latest on a host Python >= 3.14.2, when there is one;
+#   - otherwise the Debian sid chroot .chroot/, the project bind-mounted at /project.
+#     Its mounts (/proc, /dev, the project) exist only in a private mount namespace:
+#     they vanish with the command, even if it is killed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Instant when everything is ready; builds or updates what is missing.
+scripts/bootstrap_latest.sh
+
+if [ -x .venv-latest/bin/python ]; then
+    .venv-latest/bin/python -c 'import sys, homeassistant.const as c; print(f"Home Assistant {c.__version__} on Python {sys.version.split()[0]} (.venv-latest)")'
+    exec env -u VIRTUAL_ENV -u PYTHONPATH .venv-latest/bin/python -m pytest "$@"
+fi
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+ROOT="$(pwd)/.chroot"
+if grep -qE " $ROOT(/| )" /proc/mounts; then
+    echo "test_latest: something is mounted under $ROOT; unmount it first" >&2
+    exit 1
+fi
+
+# Inside: the chroot's venv only (not the project's .venv, which is visible under
+# /project), bytecode of Python 3.14 kept out of the project tree, and no host pip path.
+unset_vars=(-u VIRTUAL_ENV -u PYTHONPATH -u PYTHONHOME -u PYTHONSTARTUP -u PYTHONUSERBASE)
+[[ "${PIP_FIND_LINKS:-}" == /* ]] && unset_vars+=(-u PIP_FIND_LINKS)
+exec $SUDO env "${unset_vars[@]}" \
+    PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PYTHONPYCACHEPREFIX=/var/cache/pycache \
+    unshare --mount --propagation private bash -c '
+        set -e
+        root="$0"
+        project="$1"
+        shift 2
+        mount --bind /proc "$root/proc"
+        mount --rbind /dev "$root/dev"
+        mount --bind "$project" "$root/project"
+        exec chroot "$root" /bin/sh -c '\''
+            cd /project
+            /opt/venv/bin/python -c "import sys, homeassistant.const as c; print(f\"Home Assistant {c.__version__} on Python {sys.version.split()[0]} (Debian sid chroot .chroot)\")"
+            exec /opt/venv/bin/python -m pytest "$@"'\'' sh "$@"' \
+    "$ROOT" "$(pwd)" "$@"
