@@ -19,22 +19,8 @@ find_python() {
     return 1
 }
 
-apt_install() {
-    # Install Debian packages when a command is missing; needs root or sudo.
-    local missing=()
-    while [ $# -gt 0 ]; do
-        command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || missing+=("$2")
-        shift 2
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    echo "Installing Debian packages: ${missing[*]}"
-    $sudo apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || {
-        $sudo apt-get update -q >/dev/null 2>&1
-        $sudo apt-get install -y -q "${missing[@]}" >/dev/null
-    }
-}
+# shellcheck source=scripts/apt.sh
+source scripts/apt.sh
 
 apt_install mosquitto mosquitto
 # Optional: Debian's InfluxDB 1.x parses the exporter's lines in a test (skipped without).

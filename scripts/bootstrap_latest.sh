@@ -34,20 +34,8 @@ done_step() {
     echo "bootstrap_latest:   done in $(($(now) - step_start)) s"
 }
 
-apt_install() {
-    # Install Debian packages when a command is missing (as scripts/bootstrap.sh does).
-    local missing=()
-    while [ $# -gt 0 ]; do
-        command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || missing+=("$2")
-        shift 2
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    echo "bootstrap_latest: installing Debian packages on the host: ${missing[*]}"
-    $SUDO apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || {
-        $SUDO apt-get update -q >/dev/null 2>&1
-        $SUDO apt-get install -y -q "${missing[@]}" >/dev/null
-    }
-}
+# shellcheck source=scripts/apt.sh
+source scripts/apt.sh
 
 find_host_python() {
     # A host Python >= 3.14.2, if any.
