@@ -16,7 +16,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 # Import our package before Home Assistant mounts its test config dir's custom_components.
 import custom_components.enedis_gateway  # noqa: F401
-from custom_components.enedis_gateway.const import CONF_GATEWAY, CONF_PDL, DOMAIN
+from custom_components.enedis_gateway.const import (
+    CONF_CONTRACT,
+    CONF_GATEWAY,
+    CONF_PDL,
+    DOMAIN,
+)
 from simulator import Household, Simulator
 from simulator.testing import RunningSimulator, start_simulator
 
@@ -94,17 +99,21 @@ def make_entry(
     protocol: str = "myelectricaldata",
     options: dict[str, object] | None = None,
     pdl: str = PDL,
+    contract: dict[str, Any] | None = None,
 ) -> MockConfigEntry:
-    """Return a config entry pointing at the simulator."""
+    """Return a config entry pointing at the simulator, with the contract given."""
+    data = {
+        CONF_GATEWAY: protocol,
+        CONF_URL: gateway.url(protocol),
+        CONF_ACCESS_TOKEN: TOKEN,
+        CONF_PDL: pdl,
+    }
+    if contract is not None:
+        data[CONF_CONTRACT] = contract
     return MockConfigEntry(
         domain=DOMAIN,
         title=f"Linky {pdl}",
         unique_id=pdl,
-        data={
-            CONF_GATEWAY: protocol,
-            CONF_URL: gateway.url(protocol),
-            CONF_ACCESS_TOKEN: TOKEN,
-            CONF_PDL: pdl,
-        },
+        data=data,
         options=options or {},
     )

@@ -21,7 +21,7 @@ from custom_components.enedis_gateway.const import CONF_GATEWAY, CONF_PDL, DOMAI
 from simulator import Fault
 
 from .conftest import PDL, TOKEN, Gateway, make_entry
-from .test_coordinator import CALLS, CARD, PARIS, advance, paris, setup
+from .helpers import CALLS, CARD, PARIS, advance, paris, setup
 
 OTHER_PDL = "98765432109876"
 DAY_ONE = date(2026, 11, 20)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -19,39 +18,22 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.enedis_gateway.const import DOMAIN
 from simulator import Fault
 
-from .conftest import PDL, Gateway, make_entry, stored_calls
-
-PARIS = dt_util.get_time_zone("Europe/Paris")
-CARD = f"sensor.enedisgateway_{PDL}"
-CALLS = f"sensor.linky_{PDL}_gateway_calls_today"
-COMPLETENESS = f"sensor.linky_{PDL}_history_completeness"
+from .conftest import Gateway, make_entry, stored_calls
+from .helpers import (
+    AUGUST,
+    CALLS,
+    CARD,
+    COMPLETENESS,
+    PARIS,
+    activated_on,
+    advance,
+    paris,
+    setup,
+)
 
 pytestmark = pytest.mark.usefixtures(
     "recorder_mock", "enable_custom_integrations", "paris"
 )
-
-
-def paris(text: str) -> datetime:
-    """Return an aware Paris datetime."""
-    return datetime.fromisoformat(text).replace(tzinfo=PARIS)
-
-
-async def setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Add and set up an entry."""
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-
-
-async def advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hours: int
-) -> None:
-    """Move the clock hour by hour, letting each cycle run."""
-    for _ in range(hours):
-        freezer.tick(timedelta(hours=1))
-        async_fire_time_changed(hass)
-        # Refreshes run as background tasks: let each finish before the clock moves.
-        await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def calls_per_day(gateway: Gateway) -> Counter[date]:
@@ -118,6 +100,27 @@ async def test_cold_start_backfill(
     assert data["blacklist"] == {}
 
 
+async def test_entry_without_contract_keeps_history_after_activation(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An entry of 0.1.0 (no contract kept) plans again once the contract is read."""
+    gateway.sim.activation = AUGUST
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    entry = make_entry(gateway, options={"max_calls_per_day": 45})
+    await setup(hass, entry)
+    refused = [call for call in gateway.sim.calls if call.status != "ok"]
+    assert refused == []
+    data = stored(hass_storage, entry)
+    daily = data["consumption"]["daily"]
+    # Every day from the activation to yesterday, and no floor learned past it.
+    assert min(daily) == AUGUST.isoformat()
+    assert len(daily) == (date(2026, 11, 19) - AUGUST).days + 1
+    assert data["floor"] == {}
+
+
 @pytest.mark.parametrize("hours", [0, 15, 39, 24 * 9])
 async def test_restart_makes_no_call(
     hass: HomeAssistant,
@@ -127,8 +130,11 @@ async def test_restart_makes_no_call(
     hours: int,
 ) -> None:
     """A restart at any point of the backfill keeps everything and calls nothing."""
+    # 264 days, 40 calls: the backfill takes 4 days at 15 calls, so 0, 15 and 39
+    # hours fall in its first 3 days, 216 hours after its end.
+    contract = activated_on(gateway, date(2026, 3, 1))
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    entry = make_entry(gateway)
+    entry = make_entry(gateway, contract=contract)
     await setup(hass, entry)
     await advance(hass, freezer, hours)
     card = hass.states.get(CARD).attributes
@@ -150,8 +156,12 @@ async def test_steady_state_late_publication(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Once complete, a new day costs one call per type; a 17:00 publication costs ≤ 3 more."""
+    contract = activated_on(gateway, AUGUST)
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    await setup(hass, make_entry(gateway, options={"max_calls_per_day": 45}))
+    await setup(
+        hass,
+        make_entry(gateway, options={"max_calls_per_day": 45}, contract=contract),
+    )
     await advance(hass, freezer, 24 * 3)
     assert hass.states.get(COMPLETENESS).state == "100.0"
     # Now 2026-11-23 09:00: the 22nd cost one call per type; the 23rd will be
@@ -180,10 +190,11 @@ async def test_hole_blacklisted_after_seven_attempts(
     hass_storage: dict[str, Any],
 ) -> None:
     """A day never returned costs at most 7 calls, then is asked again only after a clear."""
+    contract = activated_on(gateway, AUGUST)
     hole = date(2026, 11, 10)
     gateway.sim.holes.add(hole)
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    entry = make_entry(gateway, options={"max_calls_per_day": 45})
+    entry = make_entry(gateway, options={"max_calls_per_day": 45}, contract=contract)
     await setup(hass, entry)
     await advance(hass, freezer, 24 * 10)
 
@@ -218,9 +229,11 @@ async def test_fault_keeps_last_values(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A server fault leaves the entities on their last good values, logged once."""
+    contract = activated_on(gateway, AUGUST)
     freezer.move_to(paris("2026-11-20 09:00:00"))
+    options = {"max_calls_per_day": 45}
     await setup(
-        hass, make_entry(gateway, protocol=protocol, options={"max_calls_per_day": 45})
+        hass, make_entry(gateway, protocol=protocol, options=options, contract=contract)
     )
     await advance(hass, freezer, 48)
     before = hass.states.get(CARD)

@@ -20,7 +20,7 @@ from simulator import Fault
 from simulator.testing import start_simulator
 
 from .conftest import PDL, TOKEN, Gateway, make_entry
-from .test_coordinator import PARIS, advance, paris, setup
+from .helpers import PARIS, activated_on, advance, paris, setup
 
 CARD = f"sensor.enedisgateway_{PDL}"
 COMPLETENESS = f"sensor.linky_{PDL}_history_completeness"
@@ -54,9 +54,10 @@ pytestmark = pytest.mark.usefixtures(
 def activation() -> date:
     """Return a meter activated in August: the matrix is about faults, not depth.
 
-    Its 111 days take 19 calls, two days at 10 calls a day, so the fault still falls
-    in the middle of the backfill, and the Energy statistics written are a tenth of
-    a full history's; the 3-year backfill has its own tests (test_coordinator.py).
+    Its 111 days take 18 calls (the entry holds the contract, as the config flow
+    leaves it), two days at 10 calls a day, so the fault still falls in the middle
+    of the backfill, and the Energy statistics written are a tenth of a full
+    history's; the 3-year backfill has its own tests (test_coordinator.py).
     """
     return date(2026, 8, 1)
 
@@ -86,11 +87,14 @@ async def test_fault_matrix(
     caplog: pytest.LogCaptureFixture,
     protocol: str,
     fault: str,
+    activation: date,
 ) -> None:
     """A fault for a day in the middle of the backfill, then recovery."""
     caplog.set_level(logging.DEBUG, logger="custom_components.enedis_gateway")
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    entry = make_entry(gateway, protocol=protocol, options={"max_calls_per_day": 10})
+    contract = activated_on(gateway, activation)
+    options = {"max_calls_per_day": 10}
+    entry = make_entry(gateway, protocol=protocol, options=options, contract=contract)
     await setup(hass, entry)
     before = readings(hass_storage, entry.entry_id)
     card = hass.states.get(CARD)

@@ -18,7 +18,7 @@ from custom_components.enedis_gateway.diagnostics import (
 from simulator import Fault
 
 from .conftest import PDL, TOKEN, Gateway, make_entry
-from .test_coordinator import CARD, advance, paris, setup
+from .helpers import CARD, advance, paris, setup
 
 NEWEST_DAY = f"sensor.linky_{PDL}_newest_stored_day"
 PROTOCOLS = ["myelectricaldata", "enedis_gateway"]

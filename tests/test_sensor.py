@@ -16,7 +16,7 @@ from custom_components.enedis_gateway.const import DEFAULT_OPTIONS
 from simulator import Household
 
 from .conftest import PDL, Gateway, make_entry
-from .test_coordinator import advance, paris, setup
+from .helpers import activated_on, advance, paris, setup
 
 PARIS = dt_util.get_time_zone("Europe/Paris")
 PRICE_BASE = float(DEFAULT_OPTIONS["price_base"])  # type: ignore[arg-type]
@@ -88,8 +88,11 @@ async def test_sensor_values(
 ) -> None:
     """Each sensor equals the same period computed from the simulator's raw data."""
     end = paris(now)
+    # The oldest day a sensor reads: the first of last year.
+    contract = activated_on(gateway, date(end.year - 1, 1, 1))
     freezer.move_to(end - timedelta(days=3))
-    await setup(hass, make_entry(gateway, options={"max_calls_per_day": 45}))
+    options = {"max_calls_per_day": 45}
+    await setup(hass, make_entry(gateway, options=options, contract=contract))
     await advance(hass, freezer, 72)
     assert sensor(hass, "history_completeness") == 100.0
     household = gateway.sim.household
@@ -286,6 +289,12 @@ async def test_entities_snapshot(
             "entity_category": entity_entry.entity_category,
             "disabled_by": entity_entry.disabled_by,
             "state": state.state if state else None,
-            "attributes": dict(state.attributes) if state else None,
+            # Plain keys: newer Home Assistant keys shared attributes by a StrEnum
+            # (EntityStateAttribute.FRIENDLY_NAME), which syrupy writes differently.
+            "attributes": (
+                {str(key): value for key, value in state.attributes.items()}
+                if state
+                else None
+            ),
         }
     assert described == snapshot

@@ -18,7 +18,7 @@ from custom_components.enedis_gateway.const import DOMAIN
 from simulator import Fault
 
 from .conftest import PDL, Gateway, make_entry
-from .test_coordinator import advance, paris, setup
+from .helpers import AUGUST, activated_on, advance, paris, setup
 
 pytestmark = pytest.mark.usefixtures(
     "recorder_mock", "enable_custom_integrations", "paris"
@@ -39,9 +39,13 @@ async def press(hass: HomeAssistant, name: str) -> None:
 async def setup_complete(
     hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Set up an entry and let its history complete (three days at 45 calls)."""
+    """Set up an entry and let its history complete, then three days go by."""
+    contract = activated_on(gateway, AUGUST)
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    await setup(hass, make_entry(gateway, options={"max_calls_per_day": 45}))
+    await setup(
+        hass,
+        make_entry(gateway, options={"max_calls_per_day": 45}, contract=contract),
+    )
     await advance(hass, freezer, 72)
     assert hass.states.get(f"sensor.linky_{PDL}_history_completeness").state == "100.0"
 

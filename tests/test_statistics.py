@@ -22,8 +22,7 @@ from custom_components.enedis_gateway.linky.energy_stats import Series
 from simulator import Household
 
 from .conftest import PDL, Gateway, make_entry
-from .test_coordinator import advance, paris, setup
-from .test_sensor import PARIS
+from .helpers import PARIS, advance, paris, setup
 
 PRICE_HP = float(DEFAULT_OPTIONS["price_hp"])  # type: ignore[arg-type]
 PRICE_HC = float(DEFAULT_OPTIONS["price_hc"])  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from simulator import Fault, Household, Simulator
 from simulator.testing import start_simulator
 
 from .conftest import PDL, TOKEN, Gateway, make_entry, stored_calls
-from .test_coordinator import advance, paris, setup
+from .helpers import advance, paris, setup
 
 OTHER_PDL = "98765432109876"
 

@@ -183,19 +183,10 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
         now = dt_util.utcnow()
         if self._auth_retry_at and now < self._auth_retry_at:
             return self.fetch.last_error
-        today = paris_day(now)
-        requests = plan(
-            self.history,
-            self.fetch,
-            kinds=self.options.kinds,
-            addresses=self.options.addresses,
-            now=now,
-            budget=self.calls_left(),
-            skip=frozenset(
-                resource for resource, day in self._no_data.items() if day >= today
-            ),
-        )
-        for request in requests:
+        contract_known = self.history.contract is not None
+        requests = self._plan(now)
+        while requests:
+            request = requests.pop(0)
             if not await self._async_reserve():
                 break
             try:
@@ -206,7 +197,27 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             else:
                 issues.clear(self.hass, self.pdl, "consent_expired")
                 self._auth_retry_at = None
+            if not contract_known and self.history.contract is not None:
+                # The activation date bounds the history: plan the windows again, or
+                # one reaching before it is refused and its days given up.
+                contract_known = True
+                requests = self._plan(now)
         return ""
+
+    def _plan(self, now: datetime) -> list[Request]:
+        """Return the calls to make now within what the budget leaves."""
+        today = paris_day(now)
+        return plan(
+            self.history,
+            self.fetch,
+            kinds=self.options.kinds,
+            addresses=self.options.addresses,
+            now=now,
+            budget=self.calls_left(),
+            skip=frozenset(
+                resource for resource, day in self._no_data.items() if day >= today
+            ),
+        )
 
     async def _async_handle_error(
         self, request: Request, err: EnedisError
