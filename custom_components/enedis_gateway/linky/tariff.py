@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from operator import mul
+from typing import cast
 
 from .history import DayCurve, SeriesHistory, local_midnight
 from .models import PARIS
@@ -89,9 +90,9 @@ class _Segments:
 
 
 class Tariff:
-    """A plan with its prices and off-peak ranges; memoizes its normal-day shares."""
+    """A plan with its prices and off-peak ranges; memoizes the shares it computes."""
 
-    __slots__ = ("_segments", "_tables", "plan", "prices", "ranges")
+    __slots__ = ("_dst_days", "_segments", "_tables", "plan", "prices", "ranges")
 
     def __init__(self, plan: Plan, prices: Prices, ranges: Ranges = ()) -> None:
         """Initialize a tariff; no range means every interval is peak."""
@@ -101,6 +102,8 @@ class Tariff:
         self._segments = _Segments(ranges) if ranges else None
         # Interval length -> off-peak share of each interval of a 24-hour day.
         self._tables: dict[int, tuple[float, ...]] = {}
+        # (DST day, interval length) -> the off-peak share of each of its intervals.
+        self._dst_days: dict[tuple[date, int], tuple[float, ...]] = {}
 
     @classmethod
     def from_offpeak_text(cls, plan: Plan, prices: Prices, text: str | None) -> Tariff:
@@ -156,18 +159,27 @@ class Tariff:
         """Return the off-peak share of each interval of a day's curve."""
         if len(curve.watts) * curve.minutes == DAY_MINUTES:
             return self._normal_day_shares(curve.minutes)
-        # DST days (23 h / 25 h) are rare: place each interval on the wall clock.
-        start = local_midnight(day)
-        step = timedelta(minutes=curve.minutes)
-        return tuple(
-            self.offpeak_share(start + index * step, curve.minutes)
-            for index in range(len(curve.watts))
-        )
+        # DST days (23 h / 25 h) are rare: place each interval on the wall clock, once.
+        key = (day, curve.minutes)
+        shares = self._dst_days.get(key)
+        if shares is None:
+            start = local_midnight(day)
+            step = timedelta(minutes=curve.minutes)
+            shares = self._dst_days[key] = tuple(
+                self.offpeak_share(start + index * step, curve.minutes)
+                for index in range(len(curve.watts))
+            )
+        return shares
 
     def curve_split(self, day: date, curve: DayCurve) -> tuple[float, float]:
         """Return (Wh, off-peak Wh) of the stored intervals of a day's curve."""
         hours = curve.minutes / 60
-        watts = [value or 0.0 for value in curve.watts]
+        # A complete curve holds no None: read it as it is (the hot path of a rebuild).
+        watts = (
+            cast(list[float], curve.watts)
+            if curve.is_complete()
+            else [value or 0.0 for value in curve.watts]
+        )
         if self._segments is None:
             return sum(watts) * hours, 0.0
         shares = self.curve_shares(day, curve)
