@@ -23,6 +23,8 @@ find_python() {
 source scripts/apt.sh
 
 apt_install mosquitto mosquitto
+# A real server of the InfluxDB v2 write API for the exporter's end-to-end test.
+apt_install victoria-metrics victoria-metrics
 # Optional: Debian's InfluxDB 1.x parses the exporter's lines in a test (skipped without).
 apt_install influxd influxdb || echo "influxdb not installed: its test will be skipped"
 
