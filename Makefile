@@ -29,14 +29,20 @@ pytest: venv
 # Not yet part of `test`: the two passes together need the suite's time cut first.
 pytest-latest:
 	@scripts/bootstrap_latest.sh
-	scripts/test_latest.sh -q -n auto -p no:cacheprovider
+	scripts/latest.sh pytest -q -n auto --dist worksteal
 
 test: lint pytest e2e
 
-# A real Home Assistant with the integration set up on http://127.0.0.1:8123 (Ctrl-C stops).
+# A real Home Assistant with the integration set up on http://127.0.0.1:8123 (Ctrl-C stops);
+# `make demo HA=latest` runs it on the newest Home Assistant (the tests' Python 3.14 setup).
 demo:
+ifeq ($(HA),latest)
+	@scripts/bootstrap_latest.sh requirements_demo_latest.txt
+	scripts/latest.sh scripts.demo
+else
 	@scripts/bootstrap.sh requirements_demo.txt
 	$(BIN)/python -m scripts.demo
+endif
 
 # The demo on other ports, driven in Debian's chromium (installed with apt if missing).
 e2e:

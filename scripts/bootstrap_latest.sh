@@ -5,20 +5,22 @@
 #   - with such a Python on the host (python3.14, python3.15, pyenv): the venv .venv-latest;
 #   - otherwise a Debian unstable (sid) chroot in .chroot/ with Debian's python3.14 and
 #     mosquitto, from the host's own Debian mirror, and a venv in it at /opt/venv.
+# `scripts/bootstrap_latest.sh [more requirements files]` (the demo adds its own).
 # Cached: a second run only checks stamps; a changed requirements file reinstalls.
 # Needs root (or sudo) for the chroot. Every mount it makes lives in a private mount
 # namespace (unshare), so nothing stays mounted, even if it is killed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-REQ=requirements_test_latest.txt
+REQS=(requirements_test_latest.txt "$@")
 ROOT=.chroot
 CHROOT_VENV=/opt/venv
 SUITE=sid
-# Beside Python: mosquitto and influxdb for the tests that run them, tzdata (the tests
-# run in Europe/Paris) and fonts-dejavu-core (the brand images' test draws with it).
+# Beside Python: mosquitto, influxdb and victoria-metrics for the tests that run them,
+# tzdata (the tests run in Europe/Paris) and fonts-dejavu-core (the brand images'
+# test draws with it).
 PACKAGES=(python3.14 python3.14-venv python3.14-dev ca-certificates build-essential git
-    libffi-dev libssl-dev mosquitto influxdb tzdata fonts-dejavu-core)
+    libffi-dev libssl-dev mosquitto influxdb victoria-metrics tzdata fonts-dejavu-core)
 MIN_PYTHON="(3, 14, 2)"
 
 SUDO=""
@@ -52,7 +54,7 @@ find_host_python() {
     return 1
 }
 
-req_hash() { sha256sum "$REQ" | cut -d' ' -f1; }
+req_hash() { sha256sum "$1" | cut -d' ' -f1; }
 
 # One bootstrap at a time for this working tree.
 exec 9>"/tmp/bootstrap_latest-$(pwd | sha256sum | cut -c1-16).lock"
@@ -66,13 +68,15 @@ if host_python="$(find_host_python)"; then
         "$host_python" -m venv .venv-latest
         done_step
     fi
-    stamp=.venv-latest/.stamp-$REQ
-    if [ "$(cat "$stamp" 2>/dev/null)" != "$(req_hash)" ]; then
-        step "installing $REQ into .venv-latest"
-        .venv-latest/bin/pip install -q --disable-pip-version-check -r "$REQ"
-        req_hash > "$stamp"
-        done_step
-    fi
+    for req in "${REQS[@]}"; do
+        stamp=.venv-latest/.stamp-$req
+        if [ "$(cat "$stamp" 2>/dev/null)" != "$(req_hash "$req")" ]; then
+            step "installing $req into .venv-latest"
+            .venv-latest/bin/pip install -q --disable-pip-version-check -r "$req"
+            req_hash "$req" > "$stamp"
+            done_step
+        fi
+    done
     exit 0
 fi
 
@@ -187,11 +191,13 @@ if [ ! -f "$ROOT$CHROOT_VENV/pyvenv.cfg" ]; then
     done_step
 fi
 
-stamp="$ROOT$CHROOT_VENV/.stamp-$REQ"
-if [ "$(cat "$stamp" 2>/dev/null)" != "$(req_hash)" ]; then
-    step "installing $REQ into $ROOT$CHROOT_VENV (about 1 minute the first time)"
-    $SUDO cp "$REQ" "$ROOT$CHROOT_VENV/$REQ"
-    in_chroot "$CHROOT_VENV/bin/pip" install -q --disable-pip-version-check -r "$CHROOT_VENV/$REQ"
-    req_hash | $SUDO tee "$stamp" >/dev/null
-    done_step
-fi
+for req in "${REQS[@]}"; do
+    stamp="$ROOT$CHROOT_VENV/.stamp-$req"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$(req_hash "$req")" ]; then
+        step "installing $req into $ROOT$CHROOT_VENV (about 1 minute the first time)"
+        $SUDO cp "$req" "$ROOT$CHROOT_VENV/$req"
+        in_chroot "$CHROOT_VENV/bin/pip" install -q --disable-pip-version-check -r "$CHROOT_VENV/$req"
+        req_hash "$req" | $SUDO tee "$stamp" >/dev/null
+        done_step
+    fi
+done

@@ -399,14 +399,14 @@ class Demo:
             return entry_id
         result = await api.post(
             "config/config_entries/flow",
-            {"handler": DOMAIN, "show_advanced_options": True},
+            {"handler": DOMAIN},
         )
         for step in (
             {
                 "gateway": "myelectricaldata",
                 "access_token": TOKEN,
                 "pdl": pdl,
-                "url": self.sim_url,
+                "advanced": {"url": self.sim_url},
             },
             {"plan": "HP/HC", **PRICES, "offpeak_hours": ""},
         ):
@@ -453,7 +453,7 @@ class Demo:
         """Raise the call budget and turn the MQTT mirror on; return True if changed."""
         form = await api.post(
             "config/config_entries/options/flow",
-            {"handler": entry_id, "show_advanced_options": True},
+            {"handler": entry_id},
         )
         if form.get("type") != "form":
             await api.delete(f"config/config_entries/options/flow/{form['flow_id']}")

@@ -227,6 +227,8 @@ class E2E:
         pdl = dialog.get_by_role(
             "textbox", name=re.compile(r"^PDL \(point de livraison\)")
         )
+        # The gateway's address is in a collapsed section: open it.
+        dialog.get_by_text("Options avancées").click()
         url = dialog.get_by_role(
             "textbox", name=re.compile(r"^Adresse de la passerelle")
         )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Run pytest on the newest Home Assistant (requirements_test_latest.txt), prepared by
-# scripts/bootstrap_latest.sh: `scripts/test_latest.sh [pytest args]`, for instance
-# `scripts/test_latest.sh tests/test_sensor.py`.
+# Run a Python module on the newest Home Assistant (requirements_test_latest.txt, and
+# requirements_demo_latest.txt for the demo), prepared by scripts/bootstrap_latest.sh:
+# `scripts/latest.sh MODULE [args]`, for instance `scripts/latest.sh pytest
+# tests/test_sensor.py` or `scripts/latest.sh scripts.demo`.
 #   - .venv-latest on a host Python >= 3.14.2, when there is one;
 #   - otherwise the Debian sid chroot .chroot/, the project bind-mounted at /project.
 #     Its mounts (/proc, /dev, the project) exist only in a private mount namespace:
@@ -9,19 +10,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Instant when everything is ready; builds or updates what is missing.
-scripts/bootstrap_latest.sh
-
 if [ -x .venv-latest/bin/python ]; then
     .venv-latest/bin/python -c 'import sys, homeassistant.const as c; print(f"Home Assistant {c.__version__} on Python {sys.version.split()[0]} (.venv-latest)")'
-    exec env -u VIRTUAL_ENV -u PYTHONPATH .venv-latest/bin/python -m pytest "$@"
+    exec env -u VIRTUAL_ENV -u PYTHONPATH .venv-latest/bin/python -m "$@"
 fi
 
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 ROOT="$(pwd)/.chroot"
+if [ ! -f "$ROOT/opt/venv/pyvenv.cfg" ]; then
+    echo "latest: no environment yet; run scripts/bootstrap_latest.sh first" >&2
+    exit 1
+fi
 if grep -qE " $ROOT(/| )" /proc/mounts; then
-    echo "test_latest: something is mounted under $ROOT; unmount it first" >&2
+    echo "latest: something is mounted under $ROOT; unmount it first" >&2
     exit 1
 fi
 
@@ -36,12 +38,12 @@ exec $SUDO env "${unset_vars[@]}" \
         set -e
         root="$0"
         project="$1"
-        shift 2
+        shift
         mount --bind /proc "$root/proc"
         mount --rbind /dev "$root/dev"
         mount --bind "$project" "$root/project"
         exec chroot "$root" /bin/sh -c '\''
             cd /project
             /opt/venv/bin/python -c "import sys, homeassistant.const as c; print(f\"Home Assistant {c.__version__} on Python {sys.version.split()[0]} (Debian sid chroot .chroot)\")"
-            exec /opt/venv/bin/python -m pytest "$@"'\'' sh "$@"' \
+            exec /opt/venv/bin/python -m "$@"'\'' sh "$@"' \
     "$ROOT" "$(pwd)" "$@"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import date
 import logging
@@ -33,6 +33,30 @@ logging.getLogger("homeassistant.components.recorder").setLevel(logging.INFO)
 
 PDL = "12345678901234"
 TOKEN = "SIM-TOKEN-0123456789"
+
+
+# How Home Assistant reports a deprecated API used by an integration (frame.report_usage,
+# helpers.deprecation): a test fails when one names ours.
+DEPRECATION_HINTS = (
+    "deprecated",
+    "will stop working",
+    "please report it to the author",
+)
+
+
+@pytest.fixture(autouse=True)
+def no_deprecated_api(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail a test in which Home Assistant reports our use of a deprecated API."""
+    yield
+    reports = [
+        record.getMessage()
+        for phase in ("setup", "call")
+        for record in caplog.get_records(phase)
+        if not record.name.startswith("custom_components.")
+        and DOMAIN in record.getMessage()
+        and any(hint in record.getMessage().lower() for hint in DEPRECATION_HINTS)
+    ]
+    assert not reports, f"deprecated API used: {reports}"
 
 
 def stored_calls(hass_storage: dict[str, Any], pdl: str = PDL) -> int:

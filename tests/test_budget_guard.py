@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.enedis_gateway.config_flow import SECTION_ADVANCED
 from custom_components.enedis_gateway.const import CONF_GATEWAY, CONF_PDL, DOMAIN
 from simulator import Fault
 
@@ -134,10 +135,10 @@ async def test_config_flow_calls_are_counted(
         CONF_GATEWAY: "myelectricaldata",
         CONF_ACCESS_TOKEN: TOKEN,
         CONF_PDL: "11111111111111",  # not linked to the token: refused, but a call
-        CONF_URL: gateway.url("myelectricaldata"),
+        SECTION_ADVANCED: {CONF_URL: gateway.url("myelectricaldata")},
     }
     result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
+        DOMAIN, context={"source": SOURCE_USER}
     )
     errors = Counter()
     for _ in range(17):
@@ -172,6 +173,7 @@ async def test_flows_refused_past_the_budget(
             CONF_GATEWAY: "myelectricaldata",
             CONF_ACCESS_TOKEN: TOKEN,
             CONF_PDL: PDL,
+            SECTION_ADVANCED: {},
         }
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], user_input

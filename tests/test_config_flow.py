@@ -10,7 +10,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.enedis_gateway.config_flow import is_insecure_url
+from custom_components.enedis_gateway.config_flow import (
+    SECTION_ADVANCED as ADVANCED,
+    is_insecure_url,
+)
 from custom_components.enedis_gateway.const import (
     CONF_CONTRACT,
     CONF_GATEWAY,
@@ -41,24 +44,27 @@ pytestmark = pytest.mark.usefixtures(
 
 
 def user_input(gateway: Gateway, protocol: str, **changes: str) -> dict[str, Any]:
-    """Return a valid user step input."""
+    """Return a valid user step input (the URL in its collapsed section)."""
+    url = changes.pop(CONF_URL, gateway.url(protocol))
     return {
         CONF_GATEWAY: protocol,
         CONF_ACCESS_TOKEN: TOKEN,
         CONF_PDL: PDL,
-        CONF_URL: gateway.url(protocol),
+        ADVANCED: {CONF_URL: url},
         **changes,
     }
 
 
 async def start_flow(hass: HomeAssistant) -> str:
-    """Start a user flow in advanced mode (the URL field shows)."""
+    """Start a user flow (the URL is in a collapsed section, for every user)."""
     result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
+        DOMAIN, context={"source": SOURCE_USER}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    assert CONF_URL in result["data_schema"].schema
+    advanced = result["data_schema"].schema[ADVANCED]
+    assert advanced.options == {"collapsed": True}
+    assert CONF_URL in advanced.schema.schema
     return str(result["flow_id"])
 
 
@@ -201,7 +207,7 @@ async def test_plain_http_url_warns_once(
         )
         answers.append(result["errors"])
     # The hosts do not answer here: past the warning, the check fails to connect.
-    warnings = [errors.get(CONF_URL) == "insecure_url" for errors in answers]
+    warnings = [errors.get("base") == "insecure_url" for errors in answers]
     assert warnings == [warned, False]
     assert "base" in answers[1]
 

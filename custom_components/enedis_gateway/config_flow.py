@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -87,6 +88,7 @@ TOGGLE_KEYS = (
     CONF_PRODUCTION_DETAIL,
     CONF_ADDRESSES,
 )
+SECTION_ADVANCED = "advanced"
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 INFLUXDB_TEXT_KEYS = (CONF_INFLUXDB_URL, CONF_INFLUXDB_ORG, CONF_INFLUXDB_BUCKET)
 INFLUXDB_SETTINGS = (*INFLUXDB_TEXT_KEYS, CONF_INFLUXDB_TOKEN)
@@ -299,9 +301,10 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
             return
         url = str(data.get(CONF_URL) or "")
         if is_insecure_url(url) and self._insecure_url_confirmed != url:
-            # A warning, not a refusal: submitting the same URL again goes on.
+            # A warning, not a refusal: submitting the same URL again goes on. On
+            # top of the form: the URL field may be in a collapsed section.
             self._insecure_url_confirmed = url
-            errors[CONF_URL] = "insecure_url"
+            errors["base"] = "insecure_url"
             return
         budget = await async_get_budget(self.hass)
         if not await budget.async_reserve(pdl, data[CONF_ACCESS_TOKEN], max_calls):
@@ -349,12 +352,17 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
             fields[
                 vol.Required(CONF_PDL, default=defaults.get(CONF_PDL, vol.UNDEFINED))
             ] = TextSelector()
-        if self.show_advanced_options or defaults.get(CONF_URL):
-            fields[
-                vol.Optional(
-                    CONF_URL, description={"suggested_value": defaults.get(CONF_URL)}
-                )
-            ] = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+        url = defaults.get(CONF_URL)
+        fields[vol.Required(SECTION_ADVANCED)] = section(
+            vol.Schema(
+                {
+                    vol.Optional(
+                        CONF_URL, description={"suggested_value": url}
+                    ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+                }
+            ),
+            {"collapsed": not url},
+        )
         return vol.Schema(fields)
 
     async def async_step_user(
@@ -363,6 +371,7 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for the gateway, the token and the PDL."""
         errors: dict[str, str] = {}
         if user_input is not None:
+            user_input = _flatten(user_input)
             user_input[CONF_PDL] = str(user_input[CONF_PDL]).strip()
             await self._async_check(user_input, errors)
             if not errors:
@@ -373,7 +382,7 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                self._user_schema(user_input or {}), user_input
+                self._user_schema(user_input or {}), _sectioned(user_input)
             ),
             errors=errors,
             description_placeholders={"url": DEFAULT_URLS[Gateway.MYELECTRICALDATA]},
@@ -436,17 +445,18 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
         """Change the gateway, the token or the URL of an entry."""
         errors: dict[str, str] = {}
         entry = self._get_reconfigure_entry()
+        defaults: dict[str, Any] = dict(entry.data)
         if user_input is not None:
-            data = {**entry.data, **user_input}
+            data = {**entry.data, **_flatten(user_input)}
+            if not data.get(CONF_URL):
+                data.pop(CONF_URL, None)
             data[CONF_PDL] = str(data[CONF_PDL]).strip()
             await self._async_check(data, errors, _max_calls(entry))
             if not errors:
                 await self.async_set_unique_id(data[CONF_PDL])
                 self._abort_if_unique_id_mismatch(reason="wrong_pdl")
-                return self.async_update_reload_and_abort(
-                    entry, data_updates=user_input
-                )
-        defaults = {**entry.data, **(user_input or {})}
+                return self.async_update_reload_and_abort(entry, data=data)
+            defaults = data
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
@@ -454,6 +464,24 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             errors=errors,
         )
+
+
+def _flatten(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Lift the URL out of the collapsed section: the entry stores it flat."""
+    data = {key: value for key, value in user_input.items() if key != SECTION_ADVANCED}
+    url = user_input.get(SECTION_ADVANCED, {}).get(CONF_URL)
+    if url:
+        data[CONF_URL] = url
+    return data
+
+
+def _sectioned(user_input: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Put a flat URL back into its section, to show a submitted form again."""
+    if user_input is None:
+        return None
+    data = {key: value for key, value in user_input.items() if key != CONF_URL}
+    data[SECTION_ADVANCED] = {CONF_URL: user_input.get(CONF_URL)}
+    return data
 
 
 def _max_calls(entry: EnedisConfigEntry) -> int:
