@@ -614,7 +614,12 @@ def compute_rows(stored: StoredHistory) -> tuple[list[Row], list[str]]:
 
 
 def rebuild_split(stored: StoredHistory, today: date) -> str:
-    """Return the median time of each part of the rebuild alone."""
+    """
+    Return the median time of each part of the rebuild alone.
+
+    Each part gets a fresh tariff: a tariff memoizes the split of each curve it
+    reads, which in a rebuild the summary pays for and the MQTT tree reuses.
+    """
     history = stored.history
     tariff = tariff_of(history)
 
@@ -623,7 +628,7 @@ def rebuild_split(stored: StoredHistory, today: date) -> str:
             history,
             stored.fetch,
             direction=Direction.CONSUMPTION,
-            tariff=tariff,
+            tariff=tariff_of(history),
             today=today,
         )
 
@@ -646,7 +651,7 @@ def rebuild_split(stored: StoredHistory, today: date) -> str:
             history,
             pdl=PDL,
             prefix="enedis_gateway",
-            tariff=tariff,
+            tariff=tariff_of(history),
             today=today,
             production=False,
             error="",

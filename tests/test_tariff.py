@@ -9,11 +9,16 @@ import pytest
 
 from custom_components.enedis_gateway.linky.history import (
     DayCurve,
+    History,
     SeriesHistory,
     day_minutes,
     local_midnight,
 )
-from custom_components.enedis_gateway.linky.models import PARIS, LoadCurvePoint
+from custom_components.enedis_gateway.linky.models import (
+    PARIS,
+    LoadCurvePoint,
+    MeasureType,
+)
 from custom_components.enedis_gateway.linky.offpeak import (
     OffpeakRange,
     format_offpeak,
@@ -292,3 +297,26 @@ def test_split_properties(
     assert offpeak_minutes(ranges, point.start, point.minutes) == pytest.approx(
         brute_force_minutes(ranges, point)
     )
+
+
+def test_split_of_a_day_follows_its_merged_curve() -> None:
+    """A tariff reuses a day's split only while the stored curve is the one it read."""
+    history = History()
+    history.merge_curve(MeasureType.CONSUMPTION_LOAD_CURVE, day_points(WINTER_DAY))
+    night = tariff(NIGHT)
+    first = night.day_splits(history.consumption)[WINTER_DAY]
+    # 8 off-peak hours of 24 at a constant 600 W.
+    assert (first.wh, first.hc_wh) == pytest.approx((14_400, 4_800))
+    held = history.consumption.curve[WINTER_DAY]
+    # The first half-hour (off-peak) doubles: the day's curve is replaced, not
+    # changed in place, and the same tariff splits the new one.
+    changed = day_points(WINTER_DAY, lambda index: 1200.0 if index == 0 else 600.0)
+    assert history.merge_curve(MeasureType.CONSUMPTION_LOAD_CURVE, changed) == 1
+    assert history.consumption.curve[WINTER_DAY] is not held
+    assert held.watts[0] == 600.0
+    second = night.day_splits(history.consumption)[WINTER_DAY]
+    assert (second.wh, second.hc_wh) == pytest.approx((14_700, 5_100))
+    # A merge that changes nothing keeps the curve, and its split.
+    kept = history.consumption.curve[WINTER_DAY]
+    assert history.merge_curve(MeasureType.CONSUMPTION_LOAD_CURVE, changed) == 0
+    assert history.consumption.curve[WINTER_DAY] is kept

@@ -195,6 +195,10 @@ class History:
         """Store load-curve points in their Paris-local day; return how many values changed."""
         curves = self.series(measure_direction(kind)).curve
         changed = 0
+        # A stored day is never changed in place: it is replaced by a changed copy
+        # (once per merge), so whoever holds the old one (a Tariff's memo) keeps
+        # what it read.
+        own: set[date] = set()
         for point in points:
             day = paris_day(point.start)
             curve = curves.get(day)
@@ -203,9 +207,13 @@ class History:
                 curve = curves[day] = DayCurve(
                     minutes=point.minutes, watts=[None] * size
                 )
+                own.add(day)
             offset = point.start - local_midnight(day)
             index = int(offset.total_seconds()) // (point.minutes * 60)
             if 0 <= index < len(curve.watts) and curve.watts[index] != point.watts:
+                if day not in own:
+                    curve = curves[day] = curve.copy()
+                    own.add(day)
                 curve.watts[index] = point.watts
                 changed += 1
         self.revision += changed

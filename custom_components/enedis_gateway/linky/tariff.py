@@ -92,7 +92,15 @@ class _Segments:
 class Tariff:
     """A plan with its prices and off-peak ranges; memoizes the shares it computes."""
 
-    __slots__ = ("_dst_days", "_segments", "_tables", "plan", "prices", "ranges")
+    __slots__ = (
+        "_dst_days",
+        "_segments",
+        "_splits",
+        "_tables",
+        "plan",
+        "prices",
+        "ranges",
+    )
 
     def __init__(self, plan: Plan, prices: Prices, ranges: Ranges = ()) -> None:
         """Initialize a tariff; no range means every interval is peak."""
@@ -104,6 +112,12 @@ class Tariff:
         self._tables: dict[int, tuple[float, ...]] = {}
         # (DST day, interval length) -> the off-peak share of each of its intervals.
         self._dst_days: dict[tuple[date, int], tuple[float, ...]] = {}
+        # id(curve) -> (the curve, its split): the summaries and the MQTT tree of a
+        # snapshot split the same curves. The history replaces a day's curve when it
+        # changes (never in place), so a curve's identity tells its split is valid;
+        # holding the curve keeps its id from being reused. A tariff lives as long
+        # as its snapshot, and so does this memo.
+        self._splits: dict[int, tuple[DayCurve, tuple[float, float] | None]] = {}
 
     @classmethod
     def from_offpeak_text(cls, plan: Plan, prices: Prices, text: str | None) -> Tariff:
@@ -185,6 +199,15 @@ class Tariff:
         shares = self.curve_shares(day, curve)
         return sum(watts) * hours, sum(map(mul, watts, shares)) * hours
 
+    def _complete_split(self, day: date, curve: DayCurve) -> tuple[float, float] | None:
+        """Return the split of a complete curve, None for another; memoized per curve."""
+        memo = self._splits.get(id(curve))
+        if memo is not None and memo[0] is curve:
+            return memo[1]
+        split = self.curve_split(day, curve) if curve.is_complete() else None
+        self._splits[id(curve)] = (curve, split)
+        return split
+
     def day_splits(self, series: SeriesHistory) -> dict[date, DaySplit]:
         """
         Split every stored day between HP and HC.
@@ -196,9 +219,10 @@ class Tariff:
         curves: dict[date, tuple[float, float]] = {}
         curve_wh = curve_hc = 0.0
         for day, curve in series.curve.items():
-            if not curve.is_complete():
+            split = self._complete_split(day, curve)
+            if split is None:
                 continue
-            wh, hc_wh = curves[day] = self.curve_split(day, curve)
+            wh, hc_wh = curves[day] = split
             curve_wh += wh
             curve_hc += hc_wh
         share = curve_hc / curve_wh if curve_wh > 0 else 0.0
