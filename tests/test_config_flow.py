@@ -8,7 +8,9 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import config_validation as cv
 import pytest
+import voluptuous_serialize
 
 from custom_components.enedis_gateway.config_flow import (
     SECTION_ADVANCED as ADVANCED,
@@ -29,6 +31,7 @@ from custom_components.enedis_gateway.const import (
 from simulator import Fault
 
 from .conftest import PDL, TOKEN, Gateway, make_entry
+from .test_translations import load as load_translations
 
 PRICES = {
     CONF_PLAN: "HP/HC",
@@ -315,3 +318,39 @@ async def test_options(hass: HomeAssistant, gateway: Gateway) -> None:
     assert entry.options["cycle"] == 7200
     assert entry.options[CONF_MAX_CALLS] == 10
     assert entry.options["consumption_max_power"] is False
+
+
+def labels(step: str, schema: Any, lang: str) -> list[str]:
+    """Return the fields of a form, as the frontend gets them, that have no label."""
+    texts = load_translations(lang)["config"]["step"][step]
+    missing = []
+    for field in voluptuous_serialize.convert(
+        schema, custom_serializer=cv.custom_serializer
+    ):
+        if field.get("type") == "expandable":
+            section = texts.get("sections", {}).get(field["name"], {})
+            if not section.get("name"):
+                missing.append(f"sections.{field['name']}.name")
+            missing += [
+                f"sections.{field['name']}.data.{inner['name']}"
+                for inner in field["schema"]
+                if inner["name"] not in section.get("data", {})
+            ]
+        elif field["name"] not in texts.get("data", {}):
+            missing.append(f"data.{field['name']}")
+    return missing
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+async def test_every_field_and_section_has_a_label(
+    hass: HomeAssistant, gateway: Gateway, lang: str
+) -> None:
+    """The user and reconfigure forms label each field, sections included."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert labels("user", result["data_schema"], lang) == []
+    entry = make_entry(gateway)
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert labels("reconfigure", result["data_schema"], lang) == []
