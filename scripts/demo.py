@@ -54,6 +54,18 @@ HA_START_SECONDS = 300
 STATISTICS_SECONDS = 300
 # What the Energy dashboard reads (README, Energy dashboard): HP and HC flows and the cost.
 ENERGY_SERIES = ("consumption_hp", "consumption_hc", "consumption_cost")
+# --gateway: the protocol the demo adds its entries through, and where the simulator
+# serves it (the original gateway and MyElectricalData v2 under /api).
+GATEWAYS = {
+    "original": ("enedis_gateway", "/api"),
+    "med1": ("myelectricaldata", ""),
+    "med2": ("myelectricaldata_v2", "/api"),
+}
+GATEWAY_NAMES = {
+    "original": "Enedis Gateway (historique)",
+    "med1": "MyElectricalData",
+    "med2": "MyElectricalData (nouvelle API, v2)",
+}
 
 CONFIGURATION = """\
 # Written by scripts/demo.py; the folder is ignored by git.
@@ -161,6 +173,7 @@ class Demo:
     ha_port: int = 8123
     sim_port: int = 8099
     mqtt_port: int = 1883
+    gateway: str = "med1"
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     mqtt: bool = False
     notes: list[str] = field(default_factory=list)
@@ -183,6 +196,16 @@ class Demo:
     def sim_url(self) -> str:
         """Return the simulator's myelectricaldata URL."""
         return f"http://127.0.0.1:{self.sim_port}"
+
+    @property
+    def protocol(self) -> str:
+        """Return the config entries' gateway (the --gateway choice)."""
+        return GATEWAYS[self.gateway][0]
+
+    @property
+    def gateway_url(self) -> str:
+        """Return where the simulator serves the chosen gateway's protocol."""
+        return self.sim_url + GATEWAYS[self.gateway][1]
 
     @property
     def client_id(self) -> str:
@@ -289,13 +312,10 @@ class Demo:
             api = HassApi(session, self.ha_url, self.access_token)
             async with api.websocket():
                 await api.ws("config/core/update", **CORE_CONFIG)
-                # The UI in French whatever the browser's language, and advanced
-                # mode, which shows the gateway URL field in the config flow.
+                await self._keep_http_config(api)
+                # The UI in French whatever the browser's language.
                 await api.ws(
                     "frontend/set_user_data", key="language", value=USER_LANGUAGE
-                )
-                await api.ws(
-                    "frontend/set_user_data", key="core", value={"showAdvanced": True}
                 )
                 entry_id = await self._add_linky(api, PDL)
                 if self.mqtt:
@@ -401,15 +421,16 @@ class Demo:
             "config/config_entries/flow",
             {"handler": DOMAIN},
         )
-        for step in (
-            {
-                "gateway": "myelectricaldata",
-                "access_token": TOKEN,
-                "pdl": pdl,
-                "advanced": {"url": self.sim_url},
-            },
-            {"plan": "HP/HC", **PRICES, "offpeak_hours": ""},
-        ):
+        first: dict[str, Any] = {
+            "gateway": self.protocol,
+            "access_token": TOKEN,
+            "advanced": {"url": self.gateway_url},
+        }
+        # MyElectricalData v2 lists the account's PDLs: the PDL is picked, not typed.
+        steps = (
+            [first, {"pdl": pdl}] if self.gateway == "med2" else [{**first, "pdl": pdl}]
+        )
+        for step in [*steps, {"plan": "HP/HC", **PRICES, "offpeak_hours": ""}]:
             result = await api.post(
                 f"config/config_entries/flow/{result['flow_id']}", step
             )
@@ -418,6 +439,20 @@ class Demo:
         if result.get("type") != "create_entry":
             raise RuntimeError(f"the config flow did not create the entry: {result}")
         return str(result["result"]["entry_id"])
+
+    @staticmethod
+    async def _keep_http_config(api: HassApi) -> None:
+        """
+        Confirm the HTTP settings of configuration.yaml (Home Assistant 2026).
+
+        Newer versions take them as a trial, reverted (with a restart) unless
+        confirmed within five minutes; older ones have no such command.
+        """
+        try:
+            await api.ws("http/config/promote")
+        except RuntimeError as err:
+            if "unknown_command" not in str(err) and "not_allowed" not in str(err):
+                raise
 
     async def _add_mqtt(self, api: HassApi) -> None:
         """Add Home Assistant's MQTT integration pointing at the demo broker."""
@@ -429,9 +464,12 @@ class Demo:
         result = await api.post("config/config_entries/flow", {"handler": "mqtt"})
         if result.get("step_id") != "broker":
             raise RuntimeError(f"unexpected MQTT config flow step: {result}")
+        broker: dict[str, Any] = {"broker": "127.0.0.1", "port": self.mqtt_port}
+        # Home Assistant 2026 asks for the TLS settings in a section: none here.
+        if any(item.get("name") == "other_settings" for item in result["data_schema"]):
+            broker["other_settings"] = {"set_client_cert": False, "set_ca_cert": "off"}
         result = await api.post(
-            f"config/config_entries/flow/{result['flow_id']}",
-            {"broker": "127.0.0.1", "port": self.mqtt_port},
+            f"config/config_entries/flow/{result['flow_id']}", broker
         )
         if result.get("type") != "create_entry":
             raise RuntimeError(f"the MQTT config flow failed: {result}")
@@ -519,17 +557,22 @@ class Demo:
                 "number_energy_price": None,
             },
         ]
-        await api.ws(
-            "energy/save_prefs",
-            energy_sources=[
+        version = str((await api.get("config"))["version"])
+        if tuple(int(part) for part in version.split(".")[:2]) >= (2026, 1):
+            # The unified grid of Home Assistant 2026: a source per import meter.
+            sources = [
+                {"type": "grid", **flow, "cost_adjustment_day": 0} for flow in flows
+            ]
+        else:
+            sources = [
                 {
                     "type": "grid",
                     "flow_from": flows,
                     "flow_to": [],
                     "cost_adjustment_day": 0,
                 }
-            ],
-        )
+            ]
+        await api.ws("energy/save_prefs", energy_sources=sources)
 
     async def _wait_statistics(self, api: HassApi, pdl: str) -> None:
         """Wait until the recorder holds the Energy dashboard's recent days."""
@@ -764,8 +807,14 @@ def banner(demo: Demo) -> str:
         f"    - Settings > Devices & services > Enedis Gateway (Linky) > Linky {PDL}",
         f"    - the Energy dashboard ({demo.ha_url}/energy): HP/HC and the cost,"
         " per hour; pick yesterday or an earlier day",
-        f"    - add a second PDL: Add integration > Enedis, token {TOKEN},"
-        f" PDL {SECOND_PDL}, gateway address {demo.sim_url}",
+        f"    - add a second PDL: Add integration > Enedis,"
+        f" gateway {GATEWAY_NAMES[demo.gateway]}, token {TOKEN},"
+        + (
+            f" PDL {SECOND_PDL} picked from the list"
+            if demo.gateway == "med2"
+            else f" PDL {SECOND_PDL}"
+        )
+        + f", gateway address {demo.gateway_url}",
         f"  {demo.progress}",
         f"  simulator: {demo.sim_url} (token {TOKEN})",
     ]
@@ -803,6 +852,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--sim-port", type=int, default=8099)
     parser.add_argument("--mqtt-port", type=int, default=1883)
     parser.add_argument(
+        "--gateway",
+        choices=sorted(GATEWAYS),
+        default="med1",
+        help="the protocol the entries use: original, med1 (default) or med2 (v2 API)",
+    )
+    parser.add_argument(
         "--no-wait",
         action="store_true",
         default=bool(os.environ.get("DEMO_NO_WAIT")),
@@ -833,6 +888,7 @@ def main() -> int:
         ha_port=args.ha_port,
         sim_port=args.sim_port,
         mqtt_port=args.mqtt_port,
+        gateway=args.gateway,
     )
     # Ctrl-C, `kill` and a closed terminal all end in the finally clause below
     # (SIGINT too: a shell ignores it in background jobs, and Python keeps that).

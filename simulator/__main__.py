@@ -22,7 +22,18 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--production", action="store_true", help="add solar panels")
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--pdl", default=DEFAULT_PDL)
-    parser.add_argument("--daily-limit", type=int, default=50)
+    parser.add_argument(
+        "--daily-limit", type=int, default=50, help="original protocols, per Paris day"
+    )
+    parser.add_argument(
+        "--no-cache-limit", type=int, default=50, help="v2 API, per UTC day"
+    )
+    parser.add_argument(
+        "--cached-limit",
+        type=int,
+        default=1000,
+        help="v2 API with use_cache, per UTC day",
+    )
     parser.add_argument("--publish-hour", type=int, default=8)
     return parser.parse_args(argv)
 
@@ -33,12 +44,15 @@ async def _serve(args: argparse.Namespace) -> None:
         token=args.token,
         pdls=(args.pdl,),
         daily_limit=args.daily_limit,
+        no_cache_limit=args.no_cache_limit,
+        cached_limit=args.cached_limit,
         publish_hour=args.publish_hour,
     )
     running = await start_simulator(sim, args.host, args.port)
     sys.stdout.write(
         f"myelectricaldata URL: {running.base_url}\n"
         f"enedis_gateway URL:   {running.api_url}\n"
+        f"myelectricaldata_v2 URL (new API): {running.api_url}\n"
         f"token: {args.token}\n"
         f"PDL:   {args.pdl}\n"
     )

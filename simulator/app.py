@@ -1,47 +1,46 @@
-"""An aiohttp gateway speaking the myelectricaldata and enedis_gateway protocols."""
+"""An aiohttp gateway speaking the myelectricaldata, enedis_gateway and v2 protocols."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 import json
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from .common import (
+    ADDRESSES,
+    BAD_GATEWAY_HTML,
+    CONSUMPTION_LOAD_CURVE,
+    CONTRACTS,
+    DAILY_CONSUMPTION,
+    DAILY_CONSUMPTION_MAX_POWER,
+    DAILY_PRODUCTION,
+    LOAD_CURVES,
+    MED,
+    ORIGINAL,
+    PARIS,
+    PRODUCTION_LOAD_CURVE,
+    READING_FAULTS,
+    READING_TYPES,
+    Call,
+    Fault,
+    SimError,
+    days_between,
+    distort,
+    parse_date,
+    wall_stamp,
+)
 from .household import CurvePoint, Household
+from .med2 import Med2Api
 
-PARIS = ZoneInfo("Europe/Paris")
+# The package re-exports these; Call and Fault live in common.py, shared with med2.py.
+__all__ = ["DEFAULT_PDL", "DEFAULT_TOKEN", "Call", "Fault", "Simulator"]
 
 DEFAULT_TOKEN = "SIM-TOKEN-0123456789"  # noqa: S105 - a fake token for local tests
 DEFAULT_PDL = "12345678901234"
-
-MED = "myelectricaldata"
-ORIGINAL = "enedis_gateway"
-
-DAILY_CONSUMPTION = "daily_consumption"
-CONSUMPTION_LOAD_CURVE = "consumption_load_curve"
-DAILY_CONSUMPTION_MAX_POWER = "daily_consumption_max_power"
-DAILY_PRODUCTION = "daily_production"
-PRODUCTION_LOAD_CURVE = "production_load_curve"
-CONTRACTS = "contracts"
-ADDRESSES = "addresses"
-
-LOAD_CURVES = frozenset({CONSUMPTION_LOAD_CURVE, PRODUCTION_LOAD_CURVE})
-READING_TYPES = frozenset(
-    {
-        DAILY_CONSUMPTION,
-        CONSUMPTION_LOAD_CURVE,
-        DAILY_CONSUMPTION_MAX_POWER,
-        DAILY_PRODUCTION,
-        PRODUCTION_LOAD_CURVE,
-    }
-)
-INFO_TYPES = frozenset({CONTRACTS, ADDRESSES})
 
 LOAD_CURVE_MAX_DAYS = 7
 DAILY_MAX_DAYS = 365
@@ -77,54 +76,9 @@ _READING_TYPE = {
     },
 }
 
-_BAD_GATEWAY_HTML = (
-    "<html><head><title>502 Bad Gateway</title></head>"
-    "<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center>"
-    "</body></html>"
-)
-
-
-class Fault(StrEnum):
-    """Failures the simulator can be told to answer."""
-
-    UNAUTHORIZED = "unauthorized"
-    CONSENT_EXPIRED = "consent_expired"
-    QUOTA = "quota"
-    SERVER_ERROR = "server_error"
-    BAD_GATEWAY_HTML = "bad_gateway_html"
-    TIMEOUT = "timeout"
-    TRUNCATED_JSON = "truncated_json"
-    MISSING_KEYS = "missing_keys"
-    NOT_NUMBERS = "not_numbers"
-    EMPTY_READINGS = "empty_readings"
-    NO_LOAD_CURVE = "no_load_curve"
-    NO_DATA = "no_data"
-    OUT_OF_WINDOW_DAYS = "out_of_window_days"
-    ABSURD_VALUE = "absurd_value"
-    REVERSED_ORDER = "reversed_order"
-    TOKEN_ECHO = "token_echo"  # noqa: S105 - a fault name, not a password
-
-
-# Faults that damage readings and leave the contract and the address alone.
-READING_FAULTS = frozenset(
-    {Fault.OUT_OF_WINDOW_DAYS, Fault.ABSURD_VALUE, Fault.REVERSED_ORDER}
-)
 FUTURE_DAY = date(2030, 1, 1)
 # How far before the window the stray old reading of OUT_OF_WINDOW_DAYS lies.
 STRAY_OLD_DAYS = 730
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One request received by the simulator."""
-
-    at: datetime
-    protocol: str
-    type: str
-    pdl: str
-    start: date | None
-    end: date | None
-    status: str
 
 
 @dataclass(kw_only=True, slots=True)
@@ -141,41 +95,20 @@ class _FaultRule:
         return self.fault is not Fault.NO_LOAD_CURVE or kind in LOAD_CURVES
 
 
-class _SimError(Exception):
-    """An error answer, rendered differently by each protocol."""
-
-    def __init__(
-        self, *, code: str, description: str, http_status: int, key: str = "error_code"
-    ) -> None:
-        super().__init__(code)
-        self.code = code
-        self.description = description
-        self.http_status = http_status
-        self.key = key
-
-    @property
-    def call_status(self) -> str:
-        if self.code == "no_data_found":
-            return "no_data"
-        if self.code == "limit_reached":
-            return "quota"
-        return f"error:{self.code}"
-
-
-def _no_data() -> _SimError:
-    return _SimError(
+def _no_data() -> SimError:
+    return SimError(
         code="no_data_found",
         description="no_data_found: no measure for this usage point in the period",
         http_status=404,
     )
 
 
-def _bad_request(description: str) -> _SimError:
-    return _SimError(code="bad_request", description=description, http_status=400)
+def _bad_request(description: str) -> SimError:
+    return SimError(code="bad_request", description=description, http_status=400)
 
 
-def _unauthorized() -> _SimError:
-    return _SimError(
+def _unauthorized() -> SimError:
+    return SimError(
         code="token_bad_formatted",
         description="Unauthorized: the access token is not valid",
         http_status=401,
@@ -183,18 +116,18 @@ def _unauthorized() -> _SimError:
     )
 
 
-def _quota() -> _SimError:
-    return _SimError(
+def _quota() -> SimError:
+    return SimError(
         code="limit_reached", description=QUOTA_TEXT, http_status=409, key="tag"
     )
 
 
-def _fault_error(fault: Fault, token: str) -> _SimError | None:
+def _fault_error(fault: Fault, token: str) -> SimError | None:
     """Return the error answer of a fault, None for faults that damage the data."""
     if fault is Fault.UNAUTHORIZED:
         return _unauthorized()
     if fault is Fault.CONSENT_EXPIRED:
-        return _SimError(
+        return SimError(
             code="token_refresh_401",
             description="Forbidden: the consent has expired, renew it on the gateway",
             http_status=403,
@@ -202,7 +135,7 @@ def _fault_error(fault: Fault, token: str) -> _SimError | None:
     if fault is Fault.QUOTA:
         return _quota()
     if fault is Fault.SERVER_ERROR:
-        return _SimError(
+        return SimError(
             code="enedis_return_ko",
             description="Internal Server Error: Enedis answered an error",
             http_status=500,
@@ -211,7 +144,7 @@ def _fault_error(fault: Fault, token: str) -> _SimError | None:
         return _no_data()
     if fault is Fault.TOKEN_ECHO:
         # Gateways echo what they received, re-cased or cut.
-        return _SimError(
+        return SimError(
             code="enedis_return_ko",
             description=(
                 f"Internal Server Error: token {token.lower()} refused upstream,"
@@ -222,40 +155,12 @@ def _fault_error(fault: Fault, token: str) -> _SimError | None:
     return None
 
 
-def _error_body(protocol: str, err: _SimError) -> tuple[str, int]:
+def _error_body(protocol: str, err: SimError) -> tuple[str, int]:
     """Return the JSON text and HTTP status of an error in a protocol."""
     if protocol == MED:
         detail = err.code if err.code == "no_data_found" else err.description
         return json.dumps({"detail": detail}), err.http_status
     return json.dumps({err.key: err.code, "description": err.description}), 200
-
-
-def _distort(fault: Fault | None, payload: dict[str, Any]) -> dict[str, Any]:
-    """Return the payload damaged the way a reading fault asks."""
-    if fault is Fault.MISSING_KEYS:
-        return {"meter_reading": {}}
-    meter_reading = payload.get("meter_reading")
-    if fault is Fault.EMPTY_READINGS:
-        if meter_reading is None:
-            return {"customer": {"customer_id": "0", "usage_points": []}}
-        return {"meter_reading": {**meter_reading, "interval_reading": []}}
-    if fault is Fault.NOT_NUMBERS and meter_reading is not None:
-        readings = [
-            {**item, "value": "abc"} for item in meter_reading["interval_reading"]
-        ]
-        return {"meter_reading": {**meter_reading, "interval_reading": readings}}
-    return payload
-
-
-def _days(start: date, end: date) -> Iterator[date]:
-    day = start
-    while day < end:
-        yield day
-        day += timedelta(days=1)
-
-
-def _stamp(instant: datetime) -> str:
-    return instant.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _offset_date(day: date) -> str:
@@ -264,17 +169,8 @@ def _offset_date(day: date) -> str:
     return f"{day.isoformat()}{offset[:3]}:{offset[3:]}"
 
 
-def _parse_date(value: Any) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 class Simulator:
-    """A deterministic Linky gateway serving one synthetic household."""
+    """A deterministic Linky gateway serving one synthetic household, in three protocols."""
 
     def __init__(
         self,
@@ -287,9 +183,16 @@ class Simulator:
         subscribed_power: str = "9 kVA",
         publish_hour: int = 8,
         daily_limit: int = 50,
+        no_cache_limit: int = 50,
+        cached_limit: int = 1000,
         timeout_delay: float = 35.0,
     ) -> None:
-        """Initialize the simulator and its aiohttp application."""
+        """
+        Initialize the simulator and its aiohttp application.
+
+        daily_limit is the original protocols' quota per token and Paris day;
+        no_cache_limit and cached_limit are the v2 API's per account and UTC day.
+        """
         self.household = household or Household()
         self.token = token
         self.pdls = pdls
@@ -298,6 +201,8 @@ class Simulator:
         self.subscribed_power = subscribed_power
         self.publish_hour = publish_hour
         self.daily_limit = daily_limit
+        self.no_cache_limit = no_cache_limit
+        self.cached_limit = cached_limit
         self.timeout_delay = timeout_delay
         # The value ABSURD_VALUE puts in a reply: 2**64 by default.
         self.absurd_value = "18446744073709551616"
@@ -314,6 +219,7 @@ class Simulator:
             "/{type}/{pdl}/start/{start}/end/{end}", self._med_readings
         )
         self.app.router.add_post("/api", self._original)
+        self.med2 = Med2Api(self)
 
     # Control API used by tests and the demo.
 
@@ -342,9 +248,14 @@ class Simulator:
         self.calls.clear()
 
     def reset_quota(self) -> None:
-        """Forget the quota counters and lift the ban."""
+        """Forget the quota counters (the v2 API's too) and lift the ban."""
         self._counts.clear()
+        self.med2.counts.clear()
         self.banned_until = None
+
+    def now(self) -> datetime:
+        """Return the simulator's clock: the current Paris time."""
+        return datetime.now(PARIS)
 
     def available(self, day: date, now: datetime | None = None) -> bool:
         """Return True when the gateway serves the day at now (default: the real now)."""
@@ -376,7 +287,7 @@ class Simulator:
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            self._log(
+            self.record_call(
                 datetime.now(PARIS), ORIGINAL, "", "", None, None, "error:bad_request"
             )
             return web.json_response(
@@ -407,52 +318,52 @@ class Simulator:
         now = datetime.now(PARIS)
         fault: Fault | None = None
         payload: dict[str, Any] | None = None
-        error: _SimError | None = None
+        error: SimError | None = None
         try:
             self._check_access(request.headers.get("Authorization"), pdl, now)
-            fault = self._take_fault(kind)
+            fault = self.take_fault(kind)
             if (
                 fault is not None
                 and (fault_error := _fault_error(fault, self.token)) is not None
             ):
                 raise fault_error
-            payload = self._payload(kind, pdl, start_text, end_text, now)
-        except _SimError as err:
+            payload = self.build_payload(kind, pdl, start_text, end_text, now)
+        except SimError as err:
             error = err
         if fault is not None:
             status = f"fault:{fault}"
         else:
             status = error.call_status if error is not None else "ok"
-        self._log(
+        self.record_call(
             now,
             protocol,
             kind,
             pdl,
-            _parse_date(start_text),
-            _parse_date(end_text),
+            parse_date(start_text),
+            parse_date(end_text),
             status,
         )
         if fault is Fault.TIMEOUT:
             await asyncio.sleep(self.timeout_delay)
         if fault is Fault.BAD_GATEWAY_HTML:
             return web.Response(
-                status=502, text=_BAD_GATEWAY_HTML, content_type="text/html"
+                status=502, text=BAD_GATEWAY_HTML, content_type="text/html"
             )
         if error is not None:
             text, http_status = _error_body(protocol, error)
         else:
             assert payload is not None
-            damaged = self._damage(fault, kind, payload, now)
-            text, http_status = json.dumps(_distort(fault, damaged)), 200
+            damaged = self.damage(fault, kind, payload, now)
+            text, http_status = json.dumps(distort(fault, damaged)), 200
         if fault is Fault.TRUNCATED_JSON:
             text, http_status = text[: len(text) // 2], 200
         return web.Response(
             status=http_status, text=text, content_type="application/json"
         )
 
-    # Checks and payloads.
+    # Checks and payloads, shared with the v2 front-end.
 
-    def _log(
+    def record_call(
         self,
         now: datetime,
         protocol: str,
@@ -462,6 +373,7 @@ class Simulator:
         end: date | None,
         status: str,
     ) -> None:
+        """Add a call to the log."""
         self.calls.append(
             Call(
                 at=now,
@@ -479,13 +391,13 @@ class Simulator:
         if authorization != self.token:
             raise _unauthorized()
         if len(pdl) != 14 or not (pdl.isascii() and pdl.isdigit()):
-            raise _SimError(
+            raise SimError(
                 code="usage_point_id_bad_formatted",
                 description="usage_point_id_bad_formatted: the usage point id must be 14 digits",
                 http_status=400,
             )
         if pdl not in self.pdls:
-            raise _SimError(
+            raise SimError(
                 code="client_not_found",
                 description=f"client_not_found: usage point {pdl} is not linked to this token",
                 http_status=404,
@@ -498,7 +410,8 @@ class Simulator:
             self.banned_until = now + BAN
             raise _quota()
 
-    def _take_fault(self, kind: str) -> Fault | None:
+    def take_fault(self, kind: str) -> Fault | None:
+        """Return the fault the next call of that type answers, and use it up."""
         for rule in self._faults:
             if rule.matches(kind):
                 if rule.remaining is not None:
@@ -508,21 +421,22 @@ class Simulator:
                 return rule.fault
         return None
 
-    def _payload(
+    def build_payload(
         self, kind: str, pdl: str, start_text: Any, end_text: Any, now: datetime
     ) -> dict[str, Any]:
+        """Return what Enedis answers for a type and a window, or raise its error."""
         if kind == CONTRACTS:
             return self._contracts(pdl)
         if kind == ADDRESSES:
             return self._addresses(pdl)
         if kind not in READING_TYPES:
             raise _bad_request(f"unknown measure type {kind!r}")
-        start, end = _parse_date(start_text), _parse_date(end_text)
+        start, end = parse_date(start_text), parse_date(end_text)
         if start is None or end is None:
             raise _bad_request("start and end must be dates formatted YYYY-MM-DD")
         self._check_window(kind, start, end, now.date())
-        days = [day for day in _days(start, end) if self.available(day, now)]
-        readings = [item for day in days for item in self._readings(kind, day)]
+        days = [day for day in days_between(start, end) if self.available(day, now)]
+        readings = [item for day in days for item in self.readings(kind, day)]
         if not readings:
             raise _no_data()
         return {
@@ -536,7 +450,7 @@ class Simulator:
             }
         }
 
-    def _damage(
+    def damage(
         self, fault: Fault | None, kind: str, payload: dict[str, Any], now: datetime
     ) -> dict[str, Any]:
         """Return the payload damaged by a fault that needs the household or the date."""
@@ -561,20 +475,20 @@ class Simulator:
     ) -> list[dict[str, str]]:
         """Return the readings wrapped in days nobody asked for."""
         today = now.date()
-        future = self._readings(kind, FUTURE_DAY)
+        future = self.readings(kind, FUTURE_DAY)
         if kind in LOAD_CURVES:
             # Today's intervals ended so far, at least one; and a day in the future.
             partial = [
                 item
-                for item in self._readings(kind, today)
-                if item["date"] <= _stamp(now)
+                for item in self.readings(kind, today)
+                if item["date"] <= wall_stamp(now)
             ]
-            return readings + (partial or self._readings(kind, today)[:1]) + future
+            return readings + (partial or self.readings(kind, today)[:1]) + future
         start = date.fromisoformat(meter_reading["start"])
-        old = self._readings(kind, start - timedelta(days=STRAY_OLD_DAYS))
+        old = self.readings(kind, start - timedelta(days=STRAY_OLD_DAYS))
         partial = [
             {**item, "value": str(int(item["value"]) // 2)}
-            for item in self._readings(kind, today)
+            for item in self.readings(kind, today)
         ]
         return old + readings + partial + future
 
@@ -588,15 +502,16 @@ class Simulator:
             raise _bad_request("the requested period is too long")
         depth = LOAD_CURVE_DEPTH_DAYS if is_curve else DAILY_DEPTH_DAYS
         if start < today - timedelta(days=depth):
-            raise _SimError(
+            raise SimError(
                 code="history_deadline", description=DEPTH_TEXT, http_status=400
             )
         if start < self.activation:
-            raise _SimError(
+            raise SimError(
                 code="activation_date", description=ACTIVATION_TEXT, http_status=400
             )
 
-    def _readings(self, kind: str, day: date) -> list[dict[str, str]]:
+    def readings(self, kind: str, day: date) -> list[dict[str, str]]:
+        """Return the readings of a day as Enedis sends them (curves stamped at the end)."""
         household = self.household
         if kind == DAILY_CONSUMPTION:
             return [{"value": str(household.daily_wh(day)), "date": day.isoformat()}]
@@ -605,7 +520,7 @@ class Simulator:
             return [] if wh is None else [{"value": str(wh), "date": day.isoformat()}]
         if kind == DAILY_CONSUMPTION_MAX_POWER:
             va, at = household.max_power(day)
-            return [{"value": str(va), "date": _stamp(at)}]
+            return [{"value": str(va), "date": wall_stamp(at)}]
         curve: list[CurvePoint] = (
             household.curve(day)
             if kind == CONSUMPTION_LOAD_CURVE
@@ -614,7 +529,7 @@ class Simulator:
         return [
             {
                 "value": str(watts),
-                "date": _stamp(start + timedelta(minutes=minutes)),
+                "date": wall_stamp(start + timedelta(minutes=minutes)),
                 "interval_length": f"PT{minutes}M",
                 "measure_type": "B",
             }

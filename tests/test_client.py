@@ -48,6 +48,8 @@ USER_AGENT = "HomeAssistant-enedis_gateway/1.2.3"
 pytestmark = pytest.mark.freeze_time("2026-11-28 10:00:00+01:00", tick=True)
 
 type Call = Callable[[EnedisClient], Awaitable[object]]
+# The MyElectricalData v2 API has its own envelope and paths: tests/test_client_med2.py.
+ORIGINAL_PROTOCOLS = (Gateway.MYELECTRICALDATA, Gateway.ENEDIS_GATEWAY)
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -124,7 +126,7 @@ class Env:
         )
 
 
-@pytest.fixture(params=list(Gateway), ids=str)
+@pytest.fixture(params=list(ORIGINAL_PROTOCOLS), ids=str)
 async def env(
     request: pytest.FixtureRequest, socket_enabled: None
 ) -> AsyncIterator[Env]:
@@ -931,7 +933,7 @@ async def test_enedis_gateway_requests(fake: FakeGateway) -> None:
     assert headers["Content-Type"].startswith("application/json")
 
 
-@pytest.mark.parametrize("protocol", list(Gateway))
+@pytest.mark.parametrize("protocol", list(ORIGINAL_PROTOCOLS))
 @pytest.mark.parametrize(
     ("status", "body", "error"),
     [
@@ -1010,7 +1012,7 @@ async def test_broken_gateway_replies(
     assert excinfo.type is error
 
 
-@pytest.mark.parametrize("protocol", list(Gateway))
+@pytest.mark.parametrize("protocol", list(ORIGINAL_PROTOCOLS))
 async def test_token_echoed_by_the_gateway_is_redacted(
     fake: FakeGateway, protocol: Gateway
 ) -> None:
@@ -1068,7 +1070,7 @@ async def test_wire_token_echo(env: Env) -> None:
     assert TOKEN not in message
 
 
-@pytest.mark.parametrize("protocol", list(Gateway))
+@pytest.mark.parametrize("protocol", list(ORIGINAL_PROTOCOLS))
 @pytest.mark.parametrize(
     "echo",
     [

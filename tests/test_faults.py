@@ -16,16 +16,39 @@ from custom_components.enedis_gateway.const import DOMAIN
 from custom_components.enedis_gateway.diagnostics import (
     async_get_config_entry_diagnostics,
 )
+from custom_components.enedis_gateway.linky.budget import day_of, gateway_clock
+from custom_components.enedis_gateway.linky.models import Gateway as Protocol
 from simulator import Fault
 from simulator.testing import start_simulator
 
 from .conftest import PDL, TOKEN, Gateway, make_entry
-from .helpers import PARIS, activated_on, advance, paris, setup
+from .helpers import activated_on, advance, paris, setup
 
 CARD = f"sensor.enedisgateway_{PDL}"
 COMPLETENESS = f"sensor.linky_{PDL}_history_completeness"
 AUTH_FAULTS = {Fault.UNAUTHORIZED, Fault.CONSENT_EXPIRED}
 QUOTA_FAULTS = {Fault.QUOTA, "ban"}
+# The v2 batch endpoints read an inclusive end; the call log keeps the dates as sent.
+INCLUSIVE_END = {
+    ("myelectricaldata_v2", "consumption_load_curve"),
+    ("myelectricaldata_v2", "production_load_curve"),
+}
+# The v2 API brings the 71 days in 3 calls (a batch serves 729 days of load curve):
+# its backfill ends on the first day, and the fault hits the next day's new data.
+ONE_DAY_BACKFILL = {"myelectricaldata_v2"}
+# The faults under which the card still moves on to the new day. Without the load
+# curve the daily data still flows, except on v2, whose daily endpoint never serves
+# yesterday: there the card stays on the day before, shown from the curve already.
+# v2 has no 24 h ban: its no-cache limit lifts at 00:00 UTC and the batch calls
+# count in the cached bucket, so yesterday's curve still comes in.
+NEW_DAY_DURING = {
+    (Fault.NO_LOAD_CURVE, "myelectricaldata"),
+    (Fault.NO_LOAD_CURVE, "enedis_gateway"),
+    ("ban", "myelectricaldata_v2"),
+}
+# A quota refusal holds until the gateway's day ends. On v2 the "ban" refuses the
+# call of 00:00 Paris (23:00 UTC) and lifts an hour later: its repair is gone by 09:00.
+QUOTA_LIFTED = {("ban", "myelectricaldata_v2")}
 # A client timeout cannot elapse under a frozen clock; the client's own tests
 # (tests/test_client.py) cover it with a short timeout against the simulator.
 FAULTS = [
@@ -52,14 +75,15 @@ pytestmark = pytest.mark.usefixtures(
 
 @pytest.fixture
 def activation() -> date:
-    """Return a meter activated in August: the matrix is about faults, not depth.
+    """Return a meter activated in September: the matrix is about faults, not depth.
 
-    Its 111 days take 18 calls (the entry holds the contract, as the config flow
-    leaves it), two days at 10 calls a day, so the fault still falls in the middle
-    of the backfill, and the Energy statistics written are a tenth of a full
-    history's; the 3-year backfill has its own tests (test_coordinator.py).
+    Its 71 days take 13 calls (the entry holds the contract, as the config flow
+    leaves it): 10 on the first day, the rest on the day of the fault, so the fault
+    still falls in the middle of the backfill, and the Energy statistics written are
+    a fifteenth of a full history's; the 3-year backfill has its own test
+    (test_statistics.py).
     """
-    return date(2026, 8, 1)
+    return date(2026, 9, 10)
 
 
 def readings(hass_storage: dict[str, Any], entry_id: str) -> dict[str, Any]:
@@ -78,7 +102,9 @@ def contains(after: dict[str, Any], before: dict[str, Any]) -> bool:
 
 
 @pytest.mark.parametrize("fault", FAULTS)
-@pytest.mark.parametrize("protocol", ["myelectricaldata", "enedis_gateway"])
+@pytest.mark.parametrize(
+    "protocol", ["myelectricaldata", "enedis_gateway", "myelectricaldata_v2"]
+)
 async def test_fault_matrix(
     hass: HomeAssistant,
     gateway: Gateway,
@@ -99,11 +125,15 @@ async def test_fault_matrix(
     before = readings(hass_storage, entry.entry_id)
     card = hass.states.get(CARD)
     assert card.state not in ("unknown", "unavailable")
-    assert float(hass.states.get(COMPLETENESS).state) < 100
+    complete = hass.states.get(COMPLETENESS).state == "100.0"
+    assert complete is (protocol in ONE_DAY_BACKFILL)
 
     if fault == "ban":
-        # The next day's third call is refused and the token banned for 24 h.
+        # The next day's third call is refused and the token banned for 24 h. The
+        # v2 API has no ban: its account's no-cache limit refuses the third call
+        # until 00:00 UTC (its batch calls count in the cached bucket).
         gateway.sim.daily_limit = 2
+        gateway.sim.no_cache_limit = 2
     elif fault == "connection_refused":
         port = gateway.running.port
         await gateway.running.close()
@@ -113,8 +143,7 @@ async def test_fault_matrix(
 
     # Entities stay on their last good values; nothing stored is lost or altered.
     during = hass.states.get(CARD)
-    if fault == Fault.NO_LOAD_CURVE:
-        # The daily data still flows: the new day shows, its HP/HC split estimated.
+    if (fault, protocol) in NEW_DAY_DURING:
         assert during.attributes["yesterdayDate"] == "2026-11-20"
         assert during.attributes["daily"][1:] == card.attributes["daily"][:-1]
     else:
@@ -126,8 +155,10 @@ async def test_fault_matrix(
         fault in AUTH_FAULTS
     )
     assert (issues.async_get_issue(DOMAIN, f"quota_reached_{PDL}") is not None) is (
-        fault in QUOTA_FAULTS
+        fault in QUOTA_FAULTS and (fault, protocol) not in QUOTA_LIFTED
     )
+    refused = {"quota", "fault:quota"} & {call.status for call in gateway.sim.calls}
+    assert bool(refused) is (fault in QUOTA_FAULTS)
     reauth = [
         flow
         for flow in hass.config_entries.flow.async_progress()
@@ -137,6 +168,7 @@ async def test_fault_matrix(
 
     gateway.sim.clear_faults()
     gateway.sim.daily_limit = 50
+    gateway.sim.no_cache_limit = 50
     if fault == "ban":
         gateway.sim.reset_quota()
     if fault == "connection_refused":
@@ -148,13 +180,21 @@ async def test_fault_matrix(
     assert hass.states.get(CARD).attributes["errorLastCall"] == ""
     assert issues.async_get_issue(DOMAIN, f"consent_expired_{PDL}") is None
     assert issues.async_get_issue(DOMAIN, f"quota_reached_{PDL}") is None
-    per_day = Counter(call.at.astimezone(PARIS).date() for call in gateway.sim.calls)
+    # Per day of the gateway's quota (UTC for v2), the calls it counts: the v2
+    # usage stats are counted neither by the gateway nor by our budget.
+    clock = gateway_clock(Protocol(protocol))
+    per_day = Counter(
+        day_of(call.at, clock)
+        for call in gateway.sim.calls
+        if call.type != "usage_stats"
+    )
     assert max(per_day.values()) <= 10
     # No day was fetched twice with success.
     fetched: Counter[tuple[str, date]] = Counter()
     for call in gateway.sim.calls:
         if call.status == "ok" and call.start is not None:
-            for n in range((call.end - call.start).days):
+            end = call.end + timedelta(days=(call.protocol, call.type) in INCLUSIVE_END)
+            for n in range((end - call.start).days):
                 fetched[(call.type, call.start + timedelta(days=n))] += 1
     assert max(fetched.values()) == 1
     assert contains(readings(hass_storage, entry.entry_id), before)

@@ -16,6 +16,7 @@ from .const import DOMAIN
 from .linky.budget import (
     TOKEN_CEILING,
     CallLedger,
+    DayClock,
     decode_ledger,
     encode_ledger,
     meter_key,
@@ -40,24 +41,37 @@ class CallBudget:
         """Return the lock that lets one fetch at a time run for a meter, whatever starts it."""
         return self._meter_locks.setdefault(pdl, asyncio.Lock())
 
-    def left(self, pdl: str, token: str, max_calls: int) -> int:
-        """Return the calls a meter may still make today."""
-        return self._ledger.left(self._limits(pdl, token, max_calls), dt_util.utcnow())
+    def left(self, pdl: str, token: str, max_calls: int, clock: DayClock) -> int:
+        """Return the calls a meter may still make today (its gateway's day)."""
+        return self._ledger.left(
+            self._limits(pdl, token, max_calls), dt_util.utcnow(), clock
+        )
 
-    def spent_by_meter(self, pdl: str) -> int:
-        """Return the calls a meter made today."""
-        return self._ledger.spent(meter_key(pdl), dt_util.utcnow())
+    def spent_by_meter(self, pdl: str, clock: DayClock) -> int:
+        """Return the calls a meter made today (its gateway's day)."""
+        return self._ledger.spent(meter_key(pdl), dt_util.utcnow(), clock)
 
-    def spent_by_token(self, token: str) -> int:
-        """Return the calls made today with a token, by every meter."""
-        return self._ledger.spent(token_key(token), dt_util.utcnow())
+    def spent_by_token(self, token: str, clock: DayClock) -> int:
+        """Return the calls made today (its gateway's day) with a token, by every meter."""
+        return self._ledger.spent(token_key(token), dt_util.utcnow(), clock)
 
-    async def async_reserve(self, pdl: str, token: str, max_calls: int) -> bool:
-        """Count one call and write it down before it is made; False past the budget."""
+    async def async_reserve(
+        self, pdl: str | None, token: str, max_calls: int, clock: DayClock
+    ) -> bool:
+        """
+        Count one call and write it down before it is made; False past the budget.
+
+        A call about no meter yet (the account's PDL list) counts for the token only.
+        """
         now = dt_util.utcnow()
-        if self._ledger.left(self._limits(pdl, token, max_calls), now) <= 0:
+        limits = (
+            {token_key(token): TOKEN_CEILING}
+            if pdl is None
+            else self._limits(pdl, token, max_calls)
+        )
+        if self._ledger.left(limits, now, clock) <= 0:
             return False
-        self._ledger.record((meter_key(pdl), token_key(token)), now)
+        self._ledger.record(tuple(limits), now, clock)
         await self._store.async_save(encode_ledger(self._ledger))
         return True
 

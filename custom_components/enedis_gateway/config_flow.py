@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 import ipaddress
 import re
 from typing import Any
@@ -18,6 +18,7 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -72,10 +73,11 @@ from .influxdb import (
     ERROR_NOT_FOUND,
     async_validate_influxdb,
 )
+from .linky.budget import gateway_clock
 from .linky.client import EnedisClient
 from .linky.exceptions import AuthError, EnedisError, InvalidPdlError, QuotaError
 from .linky.history import encode_contract
-from .linky.models import DEFAULT_URLS, Contract, Gateway
+from .linky.models import DEFAULT_URLS, AccountPdl, Contract, Gateway
 from .linky.offpeak import parse_offpeak
 from .options import EnedisOptions
 
@@ -89,6 +91,12 @@ TOGGLE_KEYS = (
     CONF_ADDRESSES,
 )
 SECTION_ADVANCED = "advanced"
+# Where a MyElectricalData v2 account shows its client secret (the API is under /api).
+MED2_SITE = DEFAULT_URLS[Gateway.MYELECTRICALDATA_V2].removesuffix("/api")
+PLACEHOLDERS = {
+    "url": DEFAULT_URLS[Gateway.MYELECTRICALDATA],
+    "med2_url": MED2_SITE,
+}
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 INFLUXDB_TEXT_KEYS = (CONF_INFLUXDB_URL, CONF_INFLUXDB_ORG, CONF_INFLUXDB_BUCKET)
 INFLUXDB_SETTINGS = (*INFLUXDB_TEXT_KEYS, CONF_INFLUXDB_TOKEN)
@@ -279,6 +287,8 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
         """Initialize the flow."""
         self._data: dict[str, Any] = {}
         self._contract: Contract | None = None
+        # The PDLs of a MyElectricalData v2 account the user may pick from.
+        self._pdls: list[AccountPdl] = []
         # A plain http:// URL the user confirmed by submitting it twice.
         self._insecure_url_confirmed: str | None = None
 
@@ -287,6 +297,64 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_options_flow(config_entry: EnedisConfigEntry) -> EnedisOptionsFlow:
         """Return the options flow."""
         return EnedisOptionsFlow()
+
+    def _insecure_url(self, data: Mapping[str, Any], errors: dict[str, str]) -> bool:
+        """Warn once about a plain http:// URL leaving the local network."""
+        url = str(data.get(CONF_URL) or "")
+        if is_insecure_url(url) and self._insecure_url_confirmed != url:
+            # A warning, not a refusal: submitting the same URL again goes on. On
+            # top of the form: the URL field may be in a collapsed section.
+            self._insecure_url_confirmed = url
+            errors["base"] = "insecure_url"
+            return True
+        return False
+
+    async def _async_reserve(
+        self,
+        pdl: str | None,
+        data: Mapping[str, Any],
+        errors: dict[str, str],
+        max_calls: int,
+    ) -> bool:
+        """Count one call in the shared budget, on the gateway's day; False past it."""
+        budget = await async_get_budget(self.hass)
+        clock = gateway_clock(Gateway(data[CONF_GATEWAY]))
+        if not await budget.async_reserve(
+            pdl, data[CONF_ACCESS_TOKEN], max_calls, clock
+        ):
+            errors["base"] = "budget_exhausted"
+            return False
+        return True
+
+    def _client(self, data: Mapping[str, Any], pdl: str) -> EnedisClient:
+        """Return a client for the gateway, token and URL of the form."""
+        return EnedisClient(
+            async_get_clientsession(self.hass),
+            token=data[CONF_ACCESS_TOKEN],
+            pdl=pdl,
+            gateway=Gateway(data[CONF_GATEWAY]),
+            url=data.get(CONF_URL) or None,
+            user_agent=user_agent(self.hass),
+        )
+
+    async def _async_call[T](
+        self, call: Callable[[], Awaitable[T]], errors: dict[str, str]
+    ) -> T | None:
+        """Make one gateway call; None with a form error when it fails."""
+        try:
+            return await call()
+        except InvalidPdlError:
+            errors[CONF_PDL] = "invalid_pdl"
+        except AuthError:
+            errors[CONF_ACCESS_TOKEN] = "invalid_auth"
+        except QuotaError:
+            errors["base"] = "quota_exceeded"
+        except EnedisError:
+            errors["base"] = "cannot_connect"
+        except Exception:  # noqa: BLE001
+            LOGGER.exception("Unexpected error while checking the gateway")
+            errors["base"] = "unknown"
+        return None
 
     async def _async_check(
         self,
@@ -299,38 +367,50 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
         if len(pdl) != PDL_LENGTH or not pdl.isdigit():
             errors[CONF_PDL] = "invalid_pdl"
             return
-        url = str(data.get(CONF_URL) or "")
-        if is_insecure_url(url) and self._insecure_url_confirmed != url:
-            # A warning, not a refusal: submitting the same URL again goes on. On
-            # top of the form: the URL field may be in a collapsed section.
-            self._insecure_url_confirmed = url
-            errors["base"] = "insecure_url"
+        if self._insecure_url(data, errors) or not await self._async_reserve(
+            pdl, data, errors, max_calls
+        ):
             return
-        budget = await async_get_budget(self.hass)
-        if not await budget.async_reserve(pdl, data[CONF_ACCESS_TOKEN], max_calls):
-            errors["base"] = "budget_exhausted"
-            return
-        client = EnedisClient(
-            async_get_clientsession(self.hass),
-            token=data[CONF_ACCESS_TOKEN],
-            pdl=pdl,
-            gateway=Gateway(data[CONF_GATEWAY]),
-            url=data.get(CONF_URL) or None,
-            user_agent=user_agent(self.hass),
-        )
-        try:
-            self._contract = await client.get_contract()
-        except InvalidPdlError:
-            errors[CONF_PDL] = "invalid_pdl"
-        except AuthError:
-            errors[CONF_ACCESS_TOKEN] = "invalid_auth"
-        except QuotaError:
-            errors["base"] = "quota_exceeded"
-        except EnedisError:
-            errors["base"] = "cannot_connect"
-        except Exception:  # noqa: BLE001
-            LOGGER.exception("Unexpected error while checking the PDL")
-            errors["base"] = "unknown"
+        client = self._client(data, pdl)
+        if (
+            contract := await self._async_call(client.get_contract, errors)
+        ) is not None:
+            self._contract = contract
+
+    async def _async_account_pdls(
+        self, data: Mapping[str, Any], errors: dict[str, str], max_calls: int
+    ) -> list[AccountPdl]:
+        """Return the active PDLs of a MyElectricalData v2 account, with one real call."""
+        # The gateway does not count this call; the budget does, so that a form
+        # submitted again and again cannot call without end.
+        if self._insecure_url(data, errors) or not await self._async_reserve(
+            None, data, errors, max_calls
+        ):
+            return []
+        pdls = await self._async_call(self._client(data, "").list_pdls, errors)
+        if pdls is None:
+            return []
+        active = [pdl for pdl in pdls if pdl.is_active]
+        if not active:
+            errors["base"] = "no_pdl"
+        return active
+
+    async def _async_validate(
+        self,
+        data: Mapping[str, Any],
+        errors: dict[str, str],
+        max_calls: int,
+        pdl_field: str,
+    ) -> None:
+        """Check the entry's data; on MyElectricalData v2 its account must list the PDL."""
+        if Gateway(data[CONF_GATEWAY]) is Gateway.MYELECTRICALDATA_V2:
+            pdls = await self._async_account_pdls(data, errors, max_calls)
+            if errors:
+                return
+            if data[CONF_PDL] not in {pdl.usage_point_id for pdl in pdls}:
+                errors[pdl_field] = "pdl_not_in_account"
+                return
+        await self._async_check(data, errors, max_calls)
 
     def _user_schema(
         self, defaults: Mapping[str, Any], *, with_pdl: bool = True
@@ -349,8 +429,9 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
             vol.Required(CONF_ACCESS_TOKEN): PASSWORD,
         }
         if with_pdl:
+            # Optional: MyElectricalData v2 lists the account's PDLs instead.
             fields[
-                vol.Required(CONF_PDL, default=defaults.get(CONF_PDL, vol.UNDEFINED))
+                vol.Optional(CONF_PDL, default=defaults.get(CONF_PDL, vol.UNDEFINED))
             ] = TextSelector()
         url = defaults.get(CONF_URL)
         fields[vol.Required(SECTION_ADVANCED)] = section(
@@ -368,25 +449,98 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the gateway, the token and the PDL."""
+        """Ask for the gateway, the token and the PDL (MyElectricalData v2: listed)."""
         errors: dict[str, str] = {}
         if user_input is not None:
             user_input = _flatten(user_input)
-            user_input[CONF_PDL] = str(user_input[CONF_PDL]).strip()
-            await self._async_check(user_input, errors)
+            user_input[CONF_PDL] = str(user_input.get(CONF_PDL) or "").strip()
+            listed = (
+                Gateway(user_input[CONF_GATEWAY]) is Gateway.MYELECTRICALDATA_V2
+                and not user_input[CONF_PDL]
+            )
+            if listed:
+                if (
+                    result := await self._async_list_account(user_input, errors)
+                ) is not None:
+                    return result
+            else:
+                await self._async_validate(
+                    user_input, errors, DEFAULT_MAX_CALLS, CONF_PDL
+                )
             if not errors:
-                await self.async_set_unique_id(user_input[CONF_PDL])
-                self._abort_if_unique_id_configured()
-                self._data = user_input
-                return await self.async_step_prices()
+                return await self._async_accept(user_input)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
                 self._user_schema(user_input or {}), _sectioned(user_input)
             ),
             errors=errors,
-            description_placeholders={"url": DEFAULT_URLS[Gateway.MYELECTRICALDATA]},
+            description_placeholders=PLACEHOLDERS,
         )
+
+    async def _async_list_account(
+        self, data: dict[str, Any], errors: dict[str, str]
+    ) -> ConfigFlowResult | None:
+        """List the account's PDLs not configured yet: abort, offer them, or check the one."""
+        pdls = await self._async_account_pdls(data, errors, DEFAULT_MAX_CALLS)
+        if errors:
+            return None
+        configured = self._async_current_ids()
+        self._pdls = [pdl for pdl in pdls if pdl.usage_point_id not in configured]
+        if not self._pdls:
+            return self.async_abort(reason="all_pdls_configured")
+        self._data = data
+        if len(self._pdls) > 1:
+            return await self.async_step_pdl()
+        data[CONF_PDL] = self._pdls[0].usage_point_id
+        await self._async_check(data, errors)
+        return None
+
+    async def async_step_pdl(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Let the user pick one of the PDLs of a MyElectricalData v2 account."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**self._data, CONF_PDL: user_input[CONF_PDL]}
+            await self._async_check(data, errors)
+            if not errors:
+                return await self._async_accept(data)
+            # This form has only the PDL: any other error goes on top of it.
+            errors = {
+                key if key == CONF_PDL else "base": error
+                for key, error in errors.items()
+            }
+        options = [
+            SelectOptionDict(
+                value=pdl.usage_point_id,
+                label=f"{pdl.name} ({pdl.usage_point_id})"
+                if pdl.name
+                else pdl.usage_point_id,
+            )
+            for pdl in self._pdls
+        ]
+        return self.async_show_form(
+            step_id="pdl",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_PDL): SelectSelector(
+                        SelectSelectorConfig(
+                            options=options, mode=SelectSelectorMode.LIST
+                        )
+                    )
+                }
+            ),
+            errors=errors,
+            description_placeholders={"count": str(len(options))},
+        )
+
+    async def _async_accept(self, data: dict[str, Any]) -> ConfigFlowResult:
+        """Go on to the prices with a checked PDL, unless it is already configured."""
+        await self.async_set_unique_id(data[CONF_PDL])
+        self._abort_if_unique_id_configured()
+        self._data = data
+        return await self.async_step_prices()
 
     async def async_step_prices(
         self, user_input: dict[str, Any] | None = None
@@ -426,7 +580,7 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reauth_entry()
         if user_input is not None:
             data = {**entry.data, **user_input}
-            await self._async_check(data, errors, _max_calls(entry))
+            await self._async_validate(data, errors, _max_calls(entry), "base")
             if not errors:
                 return self.async_update_reload_and_abort(
                     entry,
@@ -436,7 +590,7 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reauth_confirm",
             data_schema=vol.Schema({vol.Required(CONF_ACCESS_TOKEN): PASSWORD}),
             errors=errors,
-            description_placeholders={"pdl": entry.data[CONF_PDL]},
+            description_placeholders={**PLACEHOLDERS, "pdl": entry.data[CONF_PDL]},
         )
 
     async def async_step_reconfigure(
@@ -450,8 +604,8 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
             data = {**entry.data, **_flatten(user_input)}
             if not data.get(CONF_URL):
                 data.pop(CONF_URL, None)
-            data[CONF_PDL] = str(data[CONF_PDL]).strip()
-            await self._async_check(data, errors, _max_calls(entry))
+            data[CONF_PDL] = str(data.get(CONF_PDL) or entry.data[CONF_PDL]).strip()
+            await self._async_validate(data, errors, _max_calls(entry), CONF_PDL)
             if not errors:
                 await self.async_set_unique_id(data[CONF_PDL])
                 self._abort_if_unique_id_mismatch(reason="wrong_pdl")
@@ -463,6 +617,7 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
                 self._user_schema(defaults), {CONF_PDL: defaults[CONF_PDL]}
             ),
             errors=errors,
+            description_placeholders=PLACEHOLDERS,
         )
 
 
@@ -554,14 +709,15 @@ class EnedisOptionsFlow(OptionsFlow):
         budget = await async_get_budget(self.hass)
         entry = self.config_entry
         token = entry.data[CONF_ACCESS_TOKEN]
+        clock = gateway_clock(Gateway(entry.data[CONF_GATEWAY]))
         meters = [
             other.title
             for other in self.hass.config_entries.async_entries(DOMAIN)
             if other.data.get(CONF_ACCESS_TOKEN) == token
         ]
-        spent = budget.spent_by_token(token)
+        spent = budget.spent_by_token(token, clock)
         return {
-            "meter_calls": str(budget.spent_by_meter(entry.data[CONF_PDL])),
+            "meter_calls": str(budget.spent_by_meter(entry.data[CONF_PDL], clock)),
             "token_calls": str(spent),
             "token_left": str(max(0, MAX_CALLS_CEILING - spent)),
             "ceiling": str(MAX_CALLS_CEILING),

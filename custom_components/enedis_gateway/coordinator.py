@@ -17,6 +17,7 @@ from homeassistant.util import dt as dt_util
 from . import issues
 from .budget import CallBudget
 from .const import CONF_CONTRACT, CONF_GATEWAY, CONF_PDL, DOMAIN, LOGGER
+from .linky.budget import gateway_clock, next_day
 from .linky.client import EnedisClient
 from .linky.exceptions import (
     AuthError,
@@ -29,11 +30,10 @@ from .linky.history import (
     FetchState,
     History,
     decode_contract,
-    local_midnight,
     measure_direction,
     paris_day,
 )
-from .linky.models import PARIS, Gateway, MeasureType
+from .linky.models import PARIS, Gateway, MeasureType, UsageStats
 from .linky.pipeline import Snapshot, build_snapshot
 from .linky.planner import Request, Resource, plan
 from .options import EnedisOptions
@@ -78,6 +78,11 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             update_interval=timedelta(seconds=self.options.cycle),
         )
         self.pdl: str = entry.data[CONF_PDL]
+        self.gateway = Gateway(entry.data[CONF_GATEWAY])
+        # The budget counts calls per day of the gateway's own quota.
+        self.clock = gateway_clock(self.gateway)
+        # What the gateway says the account spent today (MyElectricalData v2 only).
+        self.usage: UsageStats | None = None
         self.client = client
         self.store = store
         self.budget = budget
@@ -176,7 +181,16 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
                     await self.store.async_save_history(self.history, self.fetch)
                 else:
                     self.async_save_soon()
+        if self.gateway is Gateway.MYELECTRICALDATA_V2 and self._calls_made != calls:
+            await self._async_read_usage()
         return error
+
+    async def _async_read_usage(self) -> None:
+        """Read what the account spent today; the gateway does not count this call."""
+        try:
+            self.usage = await self.client.usage_stats()
+        except EnedisError as err:
+            LOGGER.debug("Linky %s: no usage stats: %s", self.pdl[-4:], err)
 
     async def _async_fetch_planned(self) -> str:
         """Make the planned calls; return the text of the error that stopped them, or ""."""
@@ -217,6 +231,7 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             skip=frozenset(
                 resource for resource, day in self._no_data.items() if day >= today
             ),
+            gateway=self.gateway,
         )
 
     async def _async_handle_error(
@@ -224,9 +239,7 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
     ) -> str | None:
         """Map a client error: the text that stops this fetch, or None to go on."""
         if isinstance(err, AuthError):
-            issues.consent_expired(
-                self.hass, self.pdl, Gateway(self.config_entry.data[CONF_GATEWAY])
-            )
+            issues.consent_expired(self.hass, self.pdl, self.gateway)
             if not self._has_data():
                 raise ConfigEntryAuthFailed(
                     translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -237,8 +250,9 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             self._auth_retry_at = dt_util.utcnow() + AUTH_RETRY
             return str(err) or "invalid token"
         if isinstance(err, QuotaError):
-            # The quota belongs to the token: every meter using it stops.
-            self.fetch.quota_until = next_local_day(dt_util.utcnow())
+            # The quota belongs to the token: every meter using it stops until the
+            # gateway's day ends (Paris midnight, UTC midnight for MyElectricalData v2).
+            self.fetch.quota_until = next_day(dt_util.utcnow(), self.clock)
             await self.budget.async_block(self._token, self.fetch.quota_until)
             issues.quota_reached(self.hass, self.pdl, self.fetch.quota_until)
             return str(err) or "quota reached"
@@ -251,12 +265,14 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
 
     def calls_left(self) -> int:
         """Return the calls this meter may still make today."""
-        return self.budget.left(self.pdl, self._token, self.options.max_calls)
+        return self.budget.left(
+            self.pdl, self._token, self.options.max_calls, self.clock
+        )
 
     async def _async_reserve(self) -> bool:
         """Count one call in the shared budget before making it."""
         return await self.budget.async_reserve(
-            self.pdl, self._token, self.options.max_calls
+            self.pdl, self._token, self.options.max_calls, self.clock
         )
 
     async def _async_call(self, request: Request) -> None:
@@ -325,8 +341,10 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             offpeak_override=options.offpeak_override,
             kinds=options.kinds,
             today=dt_util.now(PARIS).date(),
-            calls_today=self.budget.spent_by_meter(self.pdl),
+            calls_today=self.budget.spent_by_meter(self.pdl, self.clock),
             version=self.version,
+            gateway=self.gateway,
+            usage=self.usage,
         )
 
     async def async_apply_options(self) -> None:
@@ -374,8 +392,3 @@ class BudgetExhaustedError(Exception):
 
 class ResourceFailedError(Exception):
     """A one-shot refresh failed."""
-
-
-def next_local_day(now: datetime) -> datetime:
-    """Return the next Paris-local midnight."""
-    return local_midnight(paris_day(now) + timedelta(days=1))

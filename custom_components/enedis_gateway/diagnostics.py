@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from .const import CONF_CONTRACT, CONF_INFLUXDB_TOKEN, CONF_PDL
 from .coordinator import EnedisConfigEntry
 from .linky.history import FetchState, SeriesHistory
-from .linky.models import MeasureType
+from .linky.models import Gateway, MeasureType, UsageStats
 
 TO_REDACT = {
     CONF_ACCESS_TOKEN,
@@ -48,6 +48,19 @@ def _coverage(series: SeriesHistory) -> dict[str, Any]:
     }
 
 
+def _usage(usage: UsageStats | None) -> dict[str, Any] | None:
+    """Describe what the gateway says the account spent today (UTC), once read."""
+    if usage is None:
+        return None
+    return {
+        "date": usage.day.isoformat(),
+        "no_cache_calls": usage.no_cache,
+        "no_cache_limit": usage.no_cache_limit,
+        "cached_calls": usage.cached,
+        "cached_limit": usage.cached_limit,
+    }
+
+
 def _fetch_state(fetch: FetchState, budget: dict[str, int]) -> dict[str, Any]:
     """Describe the budget, the skipped days and the retries."""
     return {
@@ -79,7 +92,14 @@ async def async_get_config_entry_diagnostics(
     coordinator = entry.runtime_data.coordinator
     history = coordinator.history
     contract = history.contract
+    budget, clock = coordinator.budget, coordinator.clock
     data = {key: value for key, value in entry.data.items() if key != CONF_CONTRACT}
+    # Only MyElectricalData v2 tells what the account spent: no key for the others.
+    usage = (
+        {"gateway_usage": _usage(coordinator.usage)}
+        if coordinator.gateway is Gateway.MYELECTRICALDATA_V2
+        else {}
+    )
     return {
         "entry": async_redact_data(
             {"title": entry.title, "data": data, "options": dict(entry.options)},
@@ -98,9 +118,9 @@ async def async_get_config_entry_diagnostics(
         "fetch": _fetch_state(
             coordinator.fetch,
             {
-                "calls_today": coordinator.budget.spent_by_meter(coordinator.pdl),
-                "token_calls_today": coordinator.budget.spent_by_token(
-                    entry.data[CONF_ACCESS_TOKEN]
+                "calls_today": budget.spent_by_meter(coordinator.pdl, clock),
+                "token_calls_today": budget.spent_by_token(
+                    entry.data[CONF_ACCESS_TOKEN], clock
                 ),
                 "calls_left_today": coordinator.calls_left(),
             },
@@ -109,4 +129,5 @@ async def async_get_config_entry_diagnostics(
             entry.runtime_data.outputs.statistics.rows_queued
         ),
         "last_update_success": coordinator.last_update_success,
+        **usage,
     }

@@ -115,6 +115,23 @@ def _max_power_attrs(data: Snapshot) -> Mapping[str, Any]:
     }
 
 
+def _calls_attrs(data: Snapshot) -> Mapping[str, Any]:
+    """Return the fetch state and, once read, what the gateway says the account spent."""
+    attrs: dict[str, Any] = {
+        "last_error": data.last_error,
+        "skipped_days": data.skipped_days,
+    }
+    if (usage := data.usage) is not None:
+        attrs |= {
+            "gateway_calls_used": usage.no_cache,
+            "gateway_calls_limit": usage.no_cache_limit,
+            "gateway_cached_calls_used": usage.cached,
+            "gateway_cached_calls_limit": usage.cached_limit,
+            "gateway_usage_date": usage.day.isoformat(),
+        }
+    return attrs
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -189,10 +206,7 @@ SENSORS: tuple[EnedisSensorEntityDescription, ...] = (
         translation_key="api_calls_today",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda data: data.calls_today,
-        attrs_fn=lambda data: {
-            "last_error": data.last_error,
-            "skipped_days": data.skipped_days,
-        },
+        attrs_fn=_calls_attrs,
     ),
     EnedisSensorEntityDescription(
         key="history_completeness",

@@ -129,7 +129,9 @@ class StatisticsImporter:
     ) -> None:
         """Bring the statistics in line with the history, in the background."""
         tariff = snapshot.tariff
-        frontier = backfill_frontier(history, fetch, kinds, snapshot.today)
+        frontier = backfill_frontier(
+            history, fetch, kinds, snapshot.today, snapshot.gateway
+        )
         job = StatisticsJob(
             revision=history.revision,
             kinds=frozenset(kinds),

@@ -1,4 +1,4 @@
-"""Asynchronous client of the two Linky gateway protocols."""
+"""Asynchronous client of the three Linky gateway protocols."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 
+from . import med2
 from .exceptions import (
     AuthError,
     EndOfHistoryError,
@@ -21,7 +22,9 @@ from .exceptions import (
 )
 from .history import paris_day
 from .models import (
+    BATCH_MAX_DAYS,
     DEFAULT_URLS,
+    AccountPdl,
     Addresses,
     Contract,
     DailyReading,
@@ -29,6 +32,7 @@ from .models import (
     LoadCurvePoint,
     MaxPowerReading,
     MeasureType,
+    UsageStats,
 )
 from .parsing import (
     parse_addresses,
@@ -73,6 +77,20 @@ _PDL_HINTS = (
     "point de livraison",
 )
 _QUOTA_HINTS = ("limit_reached", "quota", "too many", "rate limit")
+_CONSENT_HINTS = ("adam-dc-0008", "consent")
+
+# MyElectricalData v2's business error codes (HTTP 200, success false) that say it all;
+# the others (ENEDIS_ERROR: what Enedis answered) are read from their message.
+MED2_CODES: dict[str, type[EnedisError]] = {
+    "RATE_LIMIT_EXCEEDED": QuotaError,
+    "ACCESS_DENIED": InvalidPdlError,
+    "ENEDIS_UNAVAILABLE": GatewayError,
+    "DATE_TOO_OLD": EndOfHistoryError,
+    # Only the batch endpoints check the order of the dates, after moving the start
+    # up to two years back: a window wholly older than that ends up reversed.
+    "INVALID_DATE_RANGE": EndOfHistoryError,
+    "NO_DATA": NoDataError,
+}
 
 
 def is_valid_pdl(pdl: str) -> bool:
@@ -86,7 +104,7 @@ def _mentions(text: str, hints: tuple[str, ...]) -> bool:
 
 
 class EnedisClient:
-    """Fetch and parse Linky data through a myelectricaldata or enedis_gateway server."""
+    """Fetch and parse Linky data through a MyElectricalData or enedis_gateway server."""
 
     def __init__(
         self,
@@ -149,8 +167,12 @@ class EnedisClient:
         """Return the load curve of [start, end) stamped at UTC interval starts."""
         if not kind.is_load_curve:
             raise ValueError(f"{kind} is not a load curve type")
+        at_start = self._gateway is Gateway.MYELECTRICALDATA_V2
+        if at_start and (end - start).days > BATCH_MAX_DAYS:
+            # The gateway would silently cut the window instead of refusing it.
+            raise ValueError(f"A load curve window spans at most {BATCH_MAX_DAYS} days")
         payload = await self._request(kind, start, end)
-        points = self._parse(parse_load_curve, payload)
+        points = self._parse(parse_load_curve, payload, at_start=at_start)
         # A point belongs to the day its interval starts in, as the history stores it.
         return self._in_window(
             points, lambda point: paris_day(point.start), kind, start, end
@@ -162,6 +184,23 @@ class EnedisClient:
         payload = await self._request(kind, start, end)
         readings = self._parse(parse_max_power, payload)
         return self._in_window(readings, lambda reading: reading.day, kind, start, end)
+
+    async def list_pdls(self) -> list[AccountPdl]:
+        """Return the PDLs of the token's MyElectricalData v2 account (no PDL needed)."""
+        self._require_med2("list_pdls")
+        return self._parse(med2.parse_pdls, await self._call(med2.PDLS))
+
+    async def usage_stats(self) -> UsageStats:
+        """Return the calls the MyElectricalData v2 account made today (UTC), uncounted."""
+        self._require_med2("usage_stats")
+        return self._parse(med2.parse_usage_stats, await self._call(med2.USAGE_STATS))
+
+    def _require_med2(self, method: str) -> None:
+        """Refuse an account call on a protocol that has no accounts."""
+        if self._gateway is not Gateway.MYELECTRICALDATA_V2:
+            raise ValueError(
+                f"{method} is a call of the {Gateway.MYELECTRICALDATA_V2} API"
+            )
 
     @staticmethod
     def _in_window[T](
@@ -213,6 +252,8 @@ class EnedisClient:
         self, kind: str, start: date | None, end: date | None
     ) -> tuple[str, str, dict[str, str] | None]:
         """Return the method, URL and JSON body of a call."""
+        if self._gateway is Gateway.MYELECTRICALDATA_V2:
+            return "GET", med2.url(self._url, kind, self._pdl, start, end), None
         if self._gateway is Gateway.ENEDIS_GATEWAY:
             body = {"type": kind, "usage_point_id": self._pdl}
             if start is not None and end is not None:
@@ -227,13 +268,20 @@ class EnedisClient:
     async def _request(
         self, kind: str, start: date | None = None, end: date | None = None
     ) -> Any:
-        """Make one call and return the decoded JSON of a successful reply."""
+        """Make one call about the PDL and return what a successful reply carries."""
         if not is_valid_pdl(self._pdl):
             # Spare a call of the daily quota: the gateway would refuse it anyway.
             raise InvalidPdlError("The PDL must be exactly 14 digits")
+        return await self._call(kind, start, end)
+
+    async def _call(
+        self, kind: str, start: date | None = None, end: date | None = None
+    ) -> Any:
+        """Make one call; return the decoded JSON (v2: the data) of a successful reply."""
         method, url, body = self._build_request(kind, start, end)
+        med2_api = self._gateway is Gateway.MYELECTRICALDATA_V2
         headers = {
-            "Authorization": self._token,
+            "Authorization": f"Bearer {self._token}" if med2_api else self._token,
             "User-Agent": self._user_agent,
             "Accept": "application/json",
         }
@@ -252,6 +300,8 @@ class EnedisClient:
             ) from err
         _LOGGER.debug("Gateway answered HTTP %s for %s", status, kind)
         payload = self._decode(raw)
+        if med2_api:
+            return self._med2_data(kind, status, payload, raw)
         if status != 200:
             raise self._status_error(status, payload, raw)
         if payload is _UNPARSEABLE:
@@ -259,6 +309,57 @@ class EnedisClient:
         if (error := self._body_error(payload)) is not None:
             raise error
         return payload
+
+    def _med2_data(self, kind: str, status: int, payload: Any, raw: bytes) -> Any:
+        """Return the data of a MyElectricalData v2 reply, or raise the error it carries."""
+        if status != 200:
+            raise self._med2_status_error(status, payload, raw)
+        if payload is _UNPARSEABLE:
+            raise GatewayError(f"Unparseable gateway reply for {kind} (HTTP 200)")
+        reply = self._parse(med2.envelope, payload)
+        if reply.error is not None and not reply.success:
+            raise self._med2_error(reply.error)
+        if reply.error is not None:
+            # PARTIAL_DATA: the days it holds are good, the others are asked again.
+            _LOGGER.debug(
+                "Gateway warned %s for %s: %s",
+                reply.error.code,
+                kind,
+                self._redact(reply.error.message),
+            )
+        if (failure := med2.enedis_error(reply.data)) is not None:
+            raise self._med2_error(failure)
+        return reply.data
+
+    def _med2_error(self, failure: med2.Failure) -> EnedisError:
+        """Map a MyElectricalData v2 business error to an error."""
+        code, message = failure.code, failure.message
+        text = self._redact(f"{code}: {message}" if message else code)
+        if (error := MED2_CODES.get(code)) is not None:
+            return error(text)
+        if _mentions(message, _DEPTH_HINTS):
+            return EndOfHistoryError(text)
+        if _mentions(message, _NO_DATA_HINTS):
+            return NoDataError(text)
+        if _mentions(message, _CONSENT_HINTS):
+            return AuthError(text)
+        return GatewayError(text)
+
+    def _med2_status_error(self, status: int, payload: Any, raw: bytes) -> EnedisError:
+        """Map a non-200 MyElectricalData v2 reply: only auth is told by the status."""
+        failure = med2.failure_of(payload)
+        if failure is not None:
+            message = self._redact(f"{failure.code}: {failure.message}")
+        else:
+            message = self._message(payload)
+        if not message and payload is _UNPARSEABLE:
+            message = "unparseable body" if raw else "empty body"
+        text = f"HTTP {status}: {message}" if message else f"HTTP {status}"
+        if status in (401, 403):
+            return AuthError(text)
+        if status == 429:
+            return QuotaError(text)
+        return GatewayError(text)
 
     @staticmethod
     def _decode(raw: bytes) -> Any:

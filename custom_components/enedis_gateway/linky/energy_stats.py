@@ -26,8 +26,8 @@ from .history import (
     local_midnight,
     paris_day,
 )
-from .models import MeasureType
-from .planner import missing_days
+from .models import Gateway, MeasureType
+from .planner import DEFAULT_GATEWAY, missing_days
 from .tariff import Plan, Tariff
 
 DIGITS = 6
@@ -224,12 +224,16 @@ def source_kinds(series: Series, plan: Plan) -> tuple[MeasureType, ...]:
 
 
 def backfill_frontier(
-    history: History, fetch: FetchState, kinds: Iterable[MeasureType], today: date
+    history: History,
+    fetch: FetchState,
+    kinds: Iterable[MeasureType],
+    today: date,
+    gateway: Gateway = DEFAULT_GATEWAY,
 ) -> dict[MeasureType, date]:
-    """Return, for each type with days left to fetch, the oldest of them."""
+    """Return, for each type with days left to fetch (from the gateway), the oldest of them."""
     frontier: dict[MeasureType, date] = {}
     for kind in kinds:
-        if missing := missing_days(history, fetch, kind, today):
+        if missing := missing_days(history, fetch, kind, today, gateway):
             frontier[kind] = missing[-1]
     return frontier
 

@@ -12,16 +12,21 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 class Gateway(StrEnum):
-    """The two gateway protocols."""
+    """The gateway protocols: MyElectricalData's two APIs and the original gateway."""
 
     MYELECTRICALDATA = "myelectricaldata"
     ENEDIS_GATEWAY = "enedis_gateway"
+    MYELECTRICALDATA_V2 = "myelectricaldata_v2"
 
 
 DEFAULT_URLS: dict[Gateway, str] = {
     Gateway.MYELECTRICALDATA: "https://www.myelectricaldata.fr",
     Gateway.ENEDIS_GATEWAY: "https://enedisgateway.tech/api",
+    Gateway.MYELECTRICALDATA_V2: "https://www.v2.myelectricaldata.fr/api",
 }
+
+# MyElectricalData v2's detail/batch endpoints serve up to 729 days of load curve per call.
+BATCH_MAX_DAYS = 729
 
 
 class Direction(StrEnum):
@@ -113,3 +118,24 @@ class Addresses:
     """The usage point address, flattened to strings."""
 
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AccountPdl:
+    """A PDL of a MyElectricalData v2 account."""
+
+    usage_point_id: str
+    name: str | None = None
+    has_production: bool = False
+    is_active: bool = True
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UsageStats:
+    """The calls a MyElectricalData v2 account made on a UTC day, per bucket."""
+
+    day: date
+    cached: int
+    cached_limit: int
+    no_cache: int
+    no_cache_limit: int

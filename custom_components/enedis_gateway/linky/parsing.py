@@ -186,15 +186,29 @@ def parse_daily(payload: Any) -> list[DailyReading]:
     return [readings[day] for day in sorted(readings)]
 
 
-def parse_load_curve(payload: Any) -> list[LoadCurvePoint]:
-    """Parse a load-curve reply into points stamped at their UTC interval start."""
+def parse_load_curve(payload: Any, *, at_start: bool = False) -> list[LoadCurvePoint]:
+    """
+    Parse a load-curve reply into points stamped at their UTC interval start.
+
+    Enedis stamps each interval at its end. at_start reads a reply whose gateway
+    moved the stamps of the entries carrying an interval_length to the interval
+    start by subtracting it from the wall clock (MyElectricalData v2).
+    """
     what = "load curve"
     items = _readings(payload, what)
     stamps = [_wall_clock(_text(item, "date", what), what) for item in items]
+    lengths = [_interval_minutes(item, what) for item in items]
+    if at_start:
+        # Undo the shift the same way: on DST days a wall-clock subtraction gives
+        # stamps that never existed (or the wrong copy of the repeated hour), while
+        # adding back gives exactly the end stamps Enedis sent.
+        stamps = [
+            stamp + timedelta(minutes=minutes) if "interval_length" in item else stamp
+            for item, stamp, minutes in zip(items, stamps, lengths, strict=True)
+        ]
     folds = _folds([stamp if stamp.tzinfo is None else None for stamp in stamps])
     points: dict[datetime, LoadCurvePoint] = {}
-    for item, stamp, fold in zip(items, stamps, folds, strict=True):
-        minutes = _interval_minutes(item, what)
+    for item, stamp, minutes, fold in zip(items, stamps, lengths, folds, strict=True):
         watts = _bounded(_number(item, what), MAX_POWER_VA, what)
         # Inside the spring gap fold 0 keeps the winter offset.
         end = (

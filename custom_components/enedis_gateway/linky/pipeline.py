@@ -15,7 +15,7 @@ from typing import Any
 
 from .card import card_attributes
 from .history import FetchState, History, measure_direction
-from .models import Contract, Direction, MeasureType
+from .models import Contract, Direction, Gateway, MeasureType, UsageStats
 from .summary import Summary, build_summary
 from .tariff import Plan, Prices, Tariff
 
@@ -41,6 +41,10 @@ class Snapshot:
     card: CardData
     production_card: CardData | None
     calls_today: int
+    # The gateway the data comes from, and what it says the account spent today
+    # (MyElectricalData v2 tells it; None until read, and for the other gateways).
+    gateway: Gateway
+    usage: UsageStats | None
     last_error: str
     skipped_days: int
 
@@ -63,6 +67,8 @@ def build_snapshot(
     today: date,
     calls_today: int,
     version: str,
+    gateway: Gateway = Gateway.MYELECTRICALDATA,
+    usage: UsageStats | None = None,
 ) -> Snapshot:
     """Compute the summaries and cards of the enabled directions as of a Paris day."""
     text = offpeak_text(offpeak_override, history)
@@ -76,6 +82,7 @@ def build_snapshot(
             tariff=tariff,
             today=today,
             kinds=[kind for kind in kinds if measure_direction(kind) is direction],
+            gateway=gateway,
         )
         state, attributes = card_attributes(
             history,
@@ -105,6 +112,8 @@ def build_snapshot(
         card=card,
         production_card=production_card,
         calls_today=calls_today,
+        gateway=gateway,
+        usage=usage,
         last_error=fetch.last_error,
         skipped_days=fetch.skipped_count(),
     )

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from .history import FetchState, History
-from .models import PARIS, MeasureType
+from .models import BATCH_MAX_DAYS, PARIS, Gateway, MeasureType
 
 PUBLISH_SLOTS: tuple[int, ...] = (8, 12, 17, 21)
 ORDER: tuple[MeasureType, ...] = (
@@ -20,6 +20,8 @@ ORDER: tuple[MeasureType, ...] = (
     MeasureType.PRODUCTION_LOAD_CURVE,
 )
 _ONE_DAY = timedelta(days=1)
+# The gateway used when none is named: both original protocols follow Enedis's limits.
+DEFAULT_GATEWAY = Gateway.MYELECTRICALDATA
 
 
 class Resource(StrEnum):
@@ -48,6 +50,23 @@ class Request:
         ]
 
 
+def max_days(kind: MeasureType, gateway: Gateway = DEFAULT_GATEWAY) -> int:
+    """Return the longest window one call of the gateway serves for that kind."""
+    if gateway is Gateway.MYELECTRICALDATA_V2 and kind.is_load_curve:
+        return BATCH_MAX_DAYS
+    return kind.max_days
+
+
+def newest_day(
+    kind: MeasureType, today: date, gateway: Gateway = DEFAULT_GATEWAY
+) -> date:
+    """Return the newest day the gateway can serve for that kind: yesterday, or before."""
+    if gateway is Gateway.MYELECTRICALDATA_V2 and kind is MeasureType.DAILY_CONSUMPTION:
+        # Its daily endpoint caps the (exclusive) end at yesterday: the day before.
+        return today - 2 * _ONE_DAY
+    return today - _ONE_DAY
+
+
 def history_floor(
     history: History, fetch: FetchState, kind: MeasureType, today: date
 ) -> date:
@@ -61,13 +80,17 @@ def history_floor(
 
 
 def missing_days(
-    history: History, fetch: FetchState, kind: MeasureType, today: date
+    history: History,
+    fetch: FetchState,
+    kind: MeasureType,
+    today: date,
+    gateway: Gateway = DEFAULT_GATEWAY,
 ) -> list[date]:
-    """Return the days in [floor, yesterday] neither stored nor skipped, newest first."""
+    """Return the days in [floor, newest day] neither stored nor skipped, newest first."""
     floor = history_floor(history, fetch, kind, today)
     skipped = fetch.skipped.get(kind, set())
     days: list[date] = []
-    day = today - _ONE_DAY
+    day = newest_day(kind, today, gateway)
     while day >= floor:
         if day not in skipped and not history.has(kind, day):
             days.append(day)
@@ -100,17 +123,21 @@ def _is_due(
 
 
 def _windows(
-    history: History, fetch: FetchState, kind: MeasureType, local_now: datetime
+    history: History,
+    fetch: FetchState,
+    kind: MeasureType,
+    local_now: datetime,
+    gateway: Gateway,
 ) -> list[Request]:
     """Return tight windows covering the due missing days of a kind, newest first."""
     today = local_now.date()
     floor = history_floor(history, fetch, kind, today)
-    span = timedelta(days=kind.max_days - 1)
+    span = timedelta(days=max_days(kind, gateway) - 1)
     # Each window starts at its oldest due day, not at its size limit: a new day
     # then costs a one-day window, and a hole is only asked for when it is due.
     groups: list[list[date]] = []
     limit: date | None = None
-    for day in missing_days(history, fetch, kind, today):
+    for day in missing_days(history, fetch, kind, today, gateway):
         if not _is_due(fetch, kind, day, local_now):
             continue
         if limit is None or day < limit:
@@ -127,6 +154,7 @@ def _reserved(
     fetch: FetchState,
     kinds: Sequence[MeasureType],
     local_now: datetime,
+    gateway: Gateway,
 ) -> int:
     """Return the calls to keep for yesterday's data that becomes due later today."""
     if _slot(local_now) >= len(PUBLISH_SLOTS) - 1:
@@ -135,7 +163,8 @@ def _reserved(
     return sum(
         1
         for kind in kinds
-        if yesterday >= history_floor(history, fetch, kind, local_now.date())
+        if newest_day(kind, local_now.date(), gateway) == yesterday
+        and yesterday >= history_floor(history, fetch, kind, local_now.date())
         and not history.has(kind, yesterday)
         and not fetch.is_skipped(kind, yesterday)
         and not _is_due(fetch, kind, yesterday, local_now)
@@ -151,11 +180,13 @@ def plan(
     now: datetime,
     budget: int,
     skip: frozenset[Resource] = frozenset(),
+    gateway: Gateway = DEFAULT_GATEWAY,
 ) -> list[Request]:
     """
     Return the ordered calls to make now: resources, yesterday, then history newest first.
 
-    Resources in skip (the gateway had none today) are not asked for.
+    Resources in skip (the gateway had none today) are not asked for. The gateway
+    decides how long a window may be and the newest day each kind can bring.
     """
     if budget <= 0 or (fetch.quota_until is not None and now < fetch.quota_until):
         return []
@@ -169,12 +200,12 @@ def plan(
         requests.append(Request(kind=Resource.ADDRESSES))
     backlog: list[Request] = []
     for kind in enabled:
-        windows = _windows(history, fetch, kind, local_now)
-        if windows and windows[0].end == today:
+        windows = _windows(history, fetch, kind, local_now, gateway)
+        if windows and windows[0].end == newest_day(kind, today, gateway) + _ONE_DAY:
             requests.append(windows.pop(0))
         backlog.extend(windows)
     requests.extend(backlog)
     # Keep budget for yesterday's data, published later today, so that the backfill
     # running at midnight never delays the newest day by a whole day.
-    limit = max(budget - _reserved(history, fetch, enabled, local_now), 0)
+    limit = max(budget - _reserved(history, fetch, enabled, local_now, gateway), 0)
     return requests[:limit]

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .history import FetchState, History
-from .models import Direction, MeasureType
-from .planner import history_floor
+from .models import Direction, Gateway, MeasureType
+from .planner import DEFAULT_GATEWAY, history_floor, newest_day
 from .tariff import DaySplit, Plan, Tariff
 
 _YEAR_DAYS = 365
@@ -129,12 +129,17 @@ def completeness(
     fetch: FetchState,
     kinds: Collection[MeasureType],
     today: date,
+    gateway: Gateway = DEFAULT_GATEWAY,
 ) -> float:
-    """Return the % of the reachable days stored, each type weighted by its day count."""
+    """
+    Return the % of the reachable days stored, each type weighted by its day count.
+
+    A day counts once the gateway can serve it: up to yesterday, or the day before.
+    """
     reachable = stored = 0
-    last = today - timedelta(days=1)
     for kind in kinds:
         first = history_floor(history, fetch, kind, today)
+        last = newest_day(kind, today, gateway)
         if first > last:
             continue
         reachable += (last - first).days + 1
@@ -152,6 +157,7 @@ def build_summary(
     tariff: Tariff,
     today: date,
     kinds: Collection[MeasureType] | None = None,
+    gateway: Gateway = DEFAULT_GATEWAY,
 ) -> Summary:
     """Compute every aggregate of a direction as of a Paris-local day."""
     series = history.series(direction)
@@ -245,7 +251,11 @@ def build_summary(
         max_power_over=max_power_over,
         subscribed_power_kva=subscribed,
         completeness_percent=completeness(
-            history, fetch, default_kinds(direction) if kinds is None else kinds, today
+            history,
+            fetch,
+            default_kinds(direction) if kinds is None else kinds,
+            today,
+            gateway,
         ),
         last_data_date=max([*splits, *series.max_power], default=None),
         splits=splits,
