@@ -22,12 +22,21 @@ from custom_components.enedis_gateway.linky.energy_stats import Series
 from simulator import Household
 
 from .conftest import PDL, Gateway, make_entry
-from .helpers import PARIS, advance, paris, setup
+from .helpers import (
+    AUGUST,
+    CALLS,
+    CARD,
+    COMPLETENESS,
+    PARIS,
+    activated_on,
+    advance,
+    paris,
+    setup,
+)
 
 PRICE_HP = float(DEFAULT_OPTIONS["price_hp"])  # type: ignore[arg-type]
 PRICE_HC = float(DEFAULT_OPTIONS["price_hc"])  # type: ignore[arg-type]
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-COMPLETENESS = f"sensor.linky_{PDL}_history_completeness"
 SERIES = (
     Series.CONSUMPTION,
     Series.CONSUMPTION_HP,
@@ -159,14 +168,28 @@ def history_days(entry: MockConfigEntry) -> tuple[set[date], set[date]]:
     return set(series.daily), curve
 
 
-async def test_cold_backfill_statistics(
-    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+async def test_cold_backfill_calls_and_statistics(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
 ) -> None:
-    """Every hour and day is right mid-backfill and at its end, in few rows written."""
-    freezer.move_to(paris("2026-03-25 10:05:00"))
+    """The full history in the minimum of calls, 15 a day, across the DST change.
+
+    The one test of a whole 3-year backfill (depth is its point): the calls it
+    makes, and every hour and day of the Energy statistics, right mid-backfill and
+    at its end, in few rows written.
+    """
+    start = paris("2026-03-25 10:05:00")
+    freezer.move_to(start)
     entry = make_entry(gateway)
     await setup(hass, entry)
     household = gateway.sim.household
+    assert hass.states.get(CALLS).state == "15"
+    # The newest day comes first: yesterday is on screen after the first cycle.
+    card = hass.states.get(CARD)
+    assert card.attributes["yesterdayDate"] == "2026-03-24"
+    assert float(card.state) == household.daily_wh(date(2026, 3, 24)) / 1000
 
     # Day 3 of the 15-calls-a-day backfill: the daily history is complete, the load
     # curve covers the newest weeks only.
@@ -192,8 +215,38 @@ async def test_cold_backfill_statistics(
     while hass.states.get(COMPLETENESS).state != "100.0" and days < 12:
         await advance(hass, freezer, 24)
         days += 1
-    # 8 days after the first one, as in the coordinator's cold start test.
-    assert days == 8
+    # 111 calls of backfill: 15 on the first day, then 15 minus the 3 kept for
+    # the new day: 1 + ceil((111 - 15) / 12) = 9 local days.
+    assert days + 1 == 9
+    per_day = Counter(call.at.astimezone(PARIS).date() for call in gateway.sim.calls)
+    assert max(per_day.values()) == 15
+    first_day = start.date()
+    # History that existed at the start: the minimum number of windows, the
+    # 3-year and 2-year limits moving forward by a window meanwhile.
+    backfill = Counter(
+        call.type
+        for call in gateway.sim.calls
+        if call.end is None or call.end <= first_day
+    )
+    assert backfill == {
+        "contracts": 1,
+        "daily_consumption": 3,
+        "consumption_load_curve": 104,
+        "daily_consumption_max_power": 3,
+    }
+    # Each day published meanwhile costs one one-day call per type.
+    new_days = [call for call in gateway.sim.calls if call.end and call.end > first_day]
+    assert all(call.end - call.start == timedelta(days=1) for call in new_days)
+    assert Counter((call.type, call.start) for call in new_days) == {
+        (kind, first_day + timedelta(days=n)): 1
+        for kind in backfill
+        if kind != "contracts"
+        for n in range(days)
+    }
+    data = hass_storage[f"enedis_gateway.{entry.entry_id}"]["data"]
+    assert len(data["consumption"]["daily"]) >= 1095
+    assert len(data["consumption"]["curve"]) >= 730
+    assert data["blacklist"] == {}
     daily_days, curve_days = history_days(entry)
     want = expected(household, daily_days, curve_days)
     rows = await stored(hass)
@@ -227,7 +280,9 @@ async def test_daily_update_price_change_and_restart(
 ) -> None:
     """A new day writes 24 rows a series, a price only the cost, a restart nothing."""
     freezer.move_to(paris("2026-10-22 09:30:00"))
-    entry = make_entry(gateway, options={"max_calls_per_day": 45})
+    # Not a matter of depth: a meter activated in August, complete on the first day.
+    contract = activated_on(gateway, AUGUST)
+    entry = make_entry(gateway, options={"max_calls_per_day": 45}, contract=contract)
     await setup(hass, entry)
     await advance(hass, freezer, 72)
     importer = entry.runtime_data.outputs.statistics
