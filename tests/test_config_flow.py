@@ -7,10 +7,8 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import config_validation as cv
+from homeassistant.data_entry_flow import FlowResultType, section
 import pytest
-import voluptuous_serialize
 
 from custom_components.enedis_gateway.config_flow import (
     SECTION_ADVANCED as ADVANCED,
@@ -321,23 +319,21 @@ async def test_options(hass: HomeAssistant, gateway: Gateway) -> None:
 
 
 def labels(step: str, schema: Any, lang: str) -> list[str]:
-    """Return the fields of a form, as the frontend gets them, that have no label."""
+    """Return the fields of a form (sections and their fields too) that have no label."""
     texts = load_translations(lang)["config"]["step"][step]
     missing = []
-    for field in voluptuous_serialize.convert(
-        schema, custom_serializer=cv.custom_serializer
-    ):
-        if field.get("type") == "expandable":
-            section = texts.get("sections", {}).get(field["name"], {})
-            if not section.get("name"):
-                missing.append(f"sections.{field['name']}.name")
+    for key, value in schema.schema.items():
+        if isinstance(value, section):
+            texts_of = texts.get("sections", {}).get(key.schema, {})
+            if not texts_of.get("name"):
+                missing.append(f"sections.{key.schema}.name")
             missing += [
-                f"sections.{field['name']}.data.{inner['name']}"
-                for inner in field["schema"]
-                if inner["name"] not in section.get("data", {})
+                f"sections.{key.schema}.data.{inner.schema}"
+                for inner in value.schema.schema
+                if inner.schema not in texts_of.get("data", {})
             ]
-        elif field["name"] not in texts.get("data", {}):
-            missing.append(f"data.{field['name']}")
+        elif key.schema not in texts.get("data", {}):
+            missing.append(f"data.{key.schema}")
     return missing
 
 
