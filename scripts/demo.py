@@ -39,6 +39,8 @@ PASSWORD = "linky-demo"  # noqa: S105 - a local demo account, printed to the use
 TOKEN = "SIM-TOKEN-0123456789"  # noqa: S105 - the simulator's own token
 PDL = "12345678901234"
 SECOND_PDL = "98765432109876"
+# A third PDL on the same account, so that MyElectricalData v2's picker lists two.
+THIRD_PDL = "55555555555555"
 DOMAIN = "enedis_gateway"
 MOSQUITTO = Path("/usr/sbin/mosquitto")
 DASHBOARD = "linky-demo"
@@ -774,21 +776,22 @@ class HassApi:
 
 
 async def serve_simulator(port: int) -> None:
-    """Serve the simulator with both demo PDLs until cancelled."""
-    # `python -m simulator` takes a single --pdl; the demo needs two PDLs on one
+    """Serve the simulator with the demo's PDLs until cancelled."""
+    # `python -m simulator` takes a single --pdl; the demo needs more PDLs on one
     # token for the second-PDL walk-through, so it builds the simulator here.
     running = await start_simulator(
         Simulator(
             Household(1),
             token=TOKEN,
-            pdls=(PDL, SECOND_PDL),
+            pdls=(PDL, SECOND_PDL, THIRD_PDL),
             daily_limit=SIM_DAILY_LIMIT,
         ),
         "127.0.0.1",
         port,
     )
     print(
-        f"Simulator on {running.base_url}, token {TOKEN}, PDLs {PDL} {SECOND_PDL}",
+        f"Simulator on {running.base_url}, token {TOKEN},"
+        f" PDLs {PDL} {SECOND_PDL} {THIRD_PDL}",
         flush=True,
     )
     try:
@@ -810,7 +813,7 @@ def banner(demo: Demo) -> str:
         f"    - add a second PDL: Add integration > Enedis,"
         f" gateway {GATEWAY_NAMES[demo.gateway]}, token {TOKEN},"
         + (
-            f" PDL {SECOND_PDL} picked from the list"
+            f" PDL {SECOND_PDL} picked from the account's list"
             if demo.gateway == "med2"
             else f" PDL {SECOND_PDL}"
         )

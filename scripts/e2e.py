@@ -45,6 +45,7 @@ from scripts.demo import (
     PDL,
     PRICES,
     SECOND_PDL,
+    THIRD_PDL,
     TOKEN,
     USER,
     Demo,
@@ -210,7 +211,12 @@ class E2E:
         expect(page.get_by_text("Paramètres", exact=True)).to_be_visible()
 
     def add_second_pdl(self) -> None:
-        """Add the second PDL through the config flow UI: a wrong PDL, then the right one."""
+        """
+        Add the second PDL through the config flow UI, in French.
+
+        A wrong PDL on the default gateway first, then MyElectricalData's new API (v2):
+        a wrong client secret, the right one, and the PDL picked from the account's list.
+        """
         page = self.page
         self.goto("/config/integrations/dashboard")
         page.get_by_role(
@@ -239,7 +245,26 @@ class E2E:
         dialog.get_by_role("button", name="Valider").click()
         expect(dialog.get_by_text("Ce PDL n'est pas valide")).to_be_visible()
         self.screenshot("config-flow-invalid-pdl")
-        pdl.fill(SECOND_PDL)
+        # MyElectricalData v2: no PDL typed, the account's PDLs are listed.
+        dialog.get_by_role("radio", name="MyElectricalData (nouvelle API, v2)").check()
+        pdl.fill("")
+        url.fill(f"{self.demo.sim_url}/api")
+        token.fill("not-the-client-secret")
+        dialog.get_by_role("button", name="Valider").click()
+        expect(dialog.get_by_text("La passerelle a refusé ce jeton")).to_be_visible()
+        token.fill(TOKEN)
+        dialog.get_by_role("button", name="Valider").click()
+        expect(
+            dialog.get_by_role("heading", name="Choisissez votre compteur")
+        ).to_be_visible()
+        # The account lists three PDLs; the demo added the first one already.
+        expect(dialog.get_by_text("2 compteurs pas encore ajoutés")).to_be_visible()
+        expect(dialog.get_by_role("radio")).to_have_count(2)
+        expect(
+            dialog.get_by_role("radio", name=f"Linky 3 ({THIRD_PDL})")
+        ).to_be_visible()
+        dialog.get_by_role("radio", name=f"Linky 2 ({SECOND_PDL})").check()
+        self.screenshot("config-flow-pdl-picker")
         dialog.get_by_role("button", name="Valider").click()
         expect(dialog.get_by_role("heading", name="Prix et offre")).to_be_visible()
         expect(dialog.get_by_text("Prix heures pleines (HP)")).to_be_visible()
@@ -251,6 +276,22 @@ class E2E:
         self.screenshot("config-flow-success")
         dialog.get_by_role("button", name="Terminer").click()
         expect(dialog).to_be_hidden()
+        diagnostics = in_thread(self._diagnostics(SECOND_PDL))
+        data = diagnostics["entry"]["data"]
+        if data["gateway"] != "myelectricaldata_v2" or TOKEN in str(diagnostics):
+            raise CheckFailedError(f"the second PDL's entry: {data}")
+        self.findings.append(f"PDL {SECOND_PDL} added through {data['gateway']}")
+
+    async def _diagnostics(self, pdl: str) -> dict[str, Any]:
+        """Download the diagnostics of a PDL's entry, as a user would."""
+        async with aiohttp.ClientSession() as session:
+            api = HassApi(session, self.demo.ha_url, self.demo.access_token)
+            entries = await api.get("config/config_entries/entry?domain=" + DOMAIN)
+            entry_id = next(
+                e["entry_id"] for e in entries if e["title"] == f"Linky {pdl}"
+            )
+            diagnostics = await api.get(f"diagnostics/config_entry/{entry_id}")
+        return diagnostics["data"]
 
     def device_page(self) -> None:
         """Open the device of the first PDL and read its sensors' values."""
@@ -445,7 +486,7 @@ def run_steps(demo: Demo) -> list[str]:
         e2e = E2E(demo, page)
         steps: list[tuple[str, Callable[[], None]]] = [
             ("log in", e2e.login),
-            ("add a second PDL in the config flow", e2e.add_second_pdl),
+            ("add a second PDL, picked from a v2 account", e2e.add_second_pdl),
             ("read the sensors on the device page", e2e.device_page),
             ("open the Linky dashboard", e2e.linky_dashboard),
             ("read a past day on the Energy dashboard", e2e.energy_dashboard),
@@ -477,12 +518,13 @@ def _abort(route: Route) -> None:
 
 
 def save_docs_screenshots() -> list[str]:
-    """Copy the device page and Energy dashboard screenshots to docs/; return failures."""
+    """Copy the device page, Energy dashboard and v2 PDL picker screenshots to docs/."""
     DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
     for pattern, name in (
         ("*-device-page.png", "device-page.png"),
         ("*-energy-dashboard.png", "energy-dashboard.png"),
+        ("*-config-flow-pdl-picker.png", "config-flow-pdl-picker.png"),
     ):
         source = sorted(SHOTS.glob(pattern))[-1]
         target = DOCS_SHOTS / name

@@ -221,6 +221,30 @@ async def test_flow_in_french_picks_a_pdl(
 
 
 @HA
+async def test_cleared_pdl_stays_cleared(hass: HomeAssistant, gateway: Gateway) -> None:
+    """A wrong PDL typed for another gateway, then cleared for v2: the account is listed."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "user"}
+    )
+    first = {
+        CONF_GATEWAY: "myelectricaldata",
+        CONF_ACCESS_TOKEN: TOKEN,
+        CONF_PDL: "1234",
+        SECTION_ADVANCED: {CONF_URL: gateway.url("myelectricaldata")},
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], first)
+    assert result["errors"] == {CONF_PDL: "invalid_pdl"}
+    # Shown again as a suggestion, so the user sees what they typed...
+    shown = {str(key): key for key in result["data_schema"].schema}
+    assert shown[CONF_PDL].description == {"suggested_value": "1234"}
+    # ...but the frontend leaves a cleared field out, and it must stay cleared.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form(gateway)
+    )
+    assert result["step_id"] == "pdl"
+
+
+@HA
 @pytest.mark.parametrize(
     ("change", "changes", "errors"),
     [

@@ -429,10 +429,9 @@ class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
             vol.Required(CONF_ACCESS_TOKEN): PASSWORD,
         }
         if with_pdl:
-            # Optional: MyElectricalData v2 lists the account's PDLs instead.
-            fields[
-                vol.Optional(CONF_PDL, default=defaults.get(CONF_PDL, vol.UNDEFINED))
-            ] = TextSelector()
+            # Optional: MyElectricalData v2 lists the account's PDLs instead. Shown
+            # again as a suggestion, not a default, so that clearing it really clears it.
+            fields[vol.Optional(CONF_PDL)] = TextSelector()
         url = defaults.get(CONF_URL)
         fields[vol.Required(SECTION_ADVANCED)] = section(
             vol.Schema(
