@@ -72,12 +72,16 @@ def kwh(household: Household, first: date, last: date) -> float:
     )
 
 
+# Each case on another protocol: the truth must not depend on the wire.
 @pytest.mark.parametrize(
-    "now",
+    ("now", "protocol"),
     [
-        "2026-01-02 09:30:00",  # a year boundary
-        "2026-03-30 09:30:00",  # the week holding the spring DST day (23 h)
-        "2026-10-26 09:30:00",  # the week holding the autumn DST day (25 h)
+        # a year boundary
+        ("2026-01-02 09:30:00", "enedis_gateway"),
+        # the week holding the spring DST day (23 h)
+        ("2026-03-30 09:30:00", "myelectricaldata"),
+        # the week holding the autumn DST day (25 h)
+        ("2026-10-26 09:30:00", "myelectricaldata_v2"),
     ],
 )
 async def test_sensor_values(
@@ -85,6 +89,7 @@ async def test_sensor_values(
     gateway: Gateway,
     freezer: FrozenDateTimeFactory,
     now: str,
+    protocol: str,
 ) -> None:
     """Each sensor equals the same period computed from the simulator's raw data."""
     end = paris(now)
@@ -92,7 +97,8 @@ async def test_sensor_values(
     contract = activated_on(gateway, date(end.year - 1, 1, 1))
     freezer.move_to(end - timedelta(days=3))
     options = {"max_calls_per_day": 45}
-    await setup(hass, make_entry(gateway, options=options, contract=contract))
+    entry = make_entry(gateway, protocol=protocol, options=options, contract=contract)
+    await setup(hass, entry)
     await advance(hass, freezer, 72)
     assert sensor(hass, "history_completeness") == 100.0
     household = gateway.sim.household
@@ -165,16 +171,21 @@ async def test_sensor_values(
     )
 
 
+@pytest.mark.parametrize(
+    "protocol", ["myelectricaldata", "enedis_gateway", "myelectricaldata_v2"]
+)
 async def test_card_sensor_contract(
     hass: HomeAssistant,
     gateway: Gateway,
     freezer: FrozenDateTimeFactory,
+    protocol: str,
 ) -> None:
     """The content-card-linky sensor carries exactly the contract's attributes and types."""
     hole = date(2026, 11, 24)
     gateway.sim.holes.add(hole)
     freezer.move_to(paris("2026-11-25 09:30:00"))
-    await setup(hass, make_entry(gateway, options={"max_calls_per_day": 45}))
+    options = {"max_calls_per_day": 45}
+    await setup(hass, make_entry(gateway, protocol=protocol, options=options))
     state = hass.states.get(f"sensor.enedisgateway_{PDL}")
     attributes = dict(state.attributes)
     assert state.attributes["unit_of_measurement"] == "kWh"

@@ -275,6 +275,75 @@ async def test_cold_backfill_calls_and_statistics(
     assert queued <= 5 * final
 
 
+# Calls to the whole history (72 days) of a meter activated on 2026-01-12: the
+# original protocols take the load curve a week a call, v2 in one batch.
+NEW_METER_CALLS = {
+    "myelectricaldata": {
+        "daily_consumption": 1,
+        "consumption_load_curve": 11,
+        "daily_consumption_max_power": 1,
+    },
+    "enedis_gateway": {
+        "daily_consumption": 1,
+        "consumption_load_curve": 11,
+        "daily_consumption_max_power": 1,
+    },
+    "myelectricaldata_v2": {
+        "daily_consumption": 1,
+        "consumption_load_curve": 1,
+        "daily_consumption_max_power": 1,
+    },
+}
+
+
+@pytest.mark.parametrize("protocol", list(NEW_METER_CALLS))
+async def test_backfill_of_a_new_meter(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+    protocol: str,
+) -> None:
+    """On each protocol: a young meter's whole history in one cycle, every hour right.
+
+    The 3-year backfill is tested once (above, and on v2 in test_med2.py); this
+    one runs the same checks on each protocol's wire format and windows.
+    """
+    now = paris("2026-03-25 10:05:00")
+    activation = date(2026, 1, 12)
+    contract = activated_on(gateway, activation)
+    freezer.move_to(now)
+    entry = make_entry(gateway, protocol=protocol, contract=contract)
+    await setup(hass, entry)
+    assert hass.states.get(COMPLETENESS).state == "100.0"
+    assert (
+        Counter(call.type for call in gateway.sim.calls if call.type != "pdl")
+        - (Counter({"usage_stats": 1}))
+        == NEW_METER_CALLS[protocol]
+    )
+    assert all(call.status == "ok" for call in gateway.sim.calls)
+    household = gateway.sim.household
+    yesterday = now.date() - timedelta(days=1)
+    daily_days, curve_days = history_days(entry)
+    # v2's daily endpoint stops at the day before yesterday; its curve does not.
+    newest_daily = yesterday - timedelta(days=protocol == "myelectricaldata_v2")
+    assert daily_days == {
+        activation + timedelta(days=n)
+        for n in range((newest_daily - activation).days + 1)
+    }
+    assert curve_days == {
+        activation + timedelta(days=n) for n in range((yesterday - activation).days + 1)
+    }
+    assert hass.states.get(CARD).attributes["yesterdayDate"] == yesterday.isoformat()
+    assert float(hass.states.get(CARD).state) == pytest.approx(
+        household.daily_wh(yesterday) / 1000
+    )
+    want = expected(household, daily_days, curve_days)
+    rows = await stored(hass)
+    for series in SERIES:
+        check_series(rows[series], want[series])
+    await check_dashboard(hass, want, SERIES)
+
+
 async def test_daily_update_price_change_and_restart(
     hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
 ) -> None:
