@@ -121,6 +121,8 @@ ENTRY_ID = "01JBENCH0000000000000000EG"
 NOW = datetime(2026, 11, 28, 10, 5, tzinfo=PARIS)
 # Minimum windows allowed by the API: 3 y of daily, 2 y of load curve, 3 y of max power.
 MIN_WINDOWS = math.ceil(1095 / 365) + math.ceil(730 / 7) + math.ceil(1095 / 365)
+# MyElectricalData v2 serves 729 days of load curve a call (its batch endpoint).
+MIN_WINDOWS_V2 = math.ceil(1095 / 365) + math.ceil(730 / 729) + math.ceil(1095 / 365)
 STEADY_DAYS = 7
 COMPUTE_RUNS = 20
 CURVE_MONTHS = (1, 3, 6, 12, 24)
@@ -242,7 +244,13 @@ async def fetch_cycle(
     history, fetch = stored.history, stored.fetch
     budget = max_calls - fetch.calls_on(paris_day(now))
     requests = plan(
-        history, fetch, kinds=KINDS, addresses=False, now=now, budget=budget
+        history,
+        fetch,
+        kinds=KINDS,
+        addresses=False,
+        now=now,
+        budget=budget,
+        gateway=client.gateway,
     )
     for request in requests:
         fetch.count_call(now)
@@ -301,7 +309,9 @@ def simulated_gateway(clock: Clock, daily_limit: int = 50) -> Iterator[Simulator
 
 
 async def with_client[T](
-    sim: Simulator, body: Callable[[EnedisClient], Awaitable[T]]
+    sim: Simulator,
+    body: Callable[[EnedisClient], Awaitable[T]],
+    gateway: Gateway = Gateway.MYELECTRICALDATA,
 ) -> T:
     """Serve the simulator on 127.0.0.1 and run body with a real client."""
     running = await start_simulator(sim)
@@ -311,8 +321,10 @@ async def with_client[T](
                 session,
                 token=TOKEN,
                 pdl=PDL,
-                gateway=Gateway.MYELECTRICALDATA,
-                url=running.base_url,
+                gateway=gateway,
+                url=running.base_url
+                if gateway is Gateway.MYELECTRICALDATA
+                else running.api_url,
             )
             return await body(client)
     finally:
@@ -343,9 +355,16 @@ class StatsFollower:
     held_at: dict[date, int] = field(default_factory=dict)
     slowest: float = 0.0
 
-    def update(self, stored: StoredHistory, today: date) -> None:
+    def update(
+        self,
+        stored: StoredHistory,
+        today: date,
+        gateway: Gateway = Gateway.MYELECTRICALDATA,
+    ) -> None:
         """Compute and 'write' what an update of the importer would."""
-        frontier = backfill_frontier(stored.history, stored.fetch, KINDS, today)
+        frontier = backfill_frontier(
+            stored.history, stored.fetch, KINDS, today, gateway
+        )
         job = (stored.history.revision, tuple(sorted(frontier.items())))
         if job == self.job:
             return
@@ -370,19 +389,23 @@ class ColdStart:
     """What a cold start at a daily budget costs."""
 
     max_calls: int
+    gateway: Gateway = Gateway.MYELECTRICALDATA
     backfill: Counter[str] = field(default_factory=Counter)
     days_to_full: int = 0
     restart_calls: dict[str, int] = field(default_factory=dict)
     steady_per_day: list[int] = field(default_factory=list)
+    first_cycle: Counter[str] = field(default_factory=Counter)
     stats: StatsFollower = field(default_factory=StatsFollower)
     complete_on: date | None = None
 
 
-async def cold_start(max_calls: int) -> ColdStart:
+async def cold_start(
+    max_calls: int, gateway: Gateway = Gateway.MYELECTRICALDATA
+) -> ColdStart:
     """Run the planner hour by hour from nothing to the full history, then a week."""
     clock = Clock(NOW)
     first_day = NOW.date()
-    result = ColdStart(max_calls=max_calls)
+    result = ColdStart(max_calls=max_calls, gateway=gateway)
     stored = StoredHistory()
     with simulated_gateway(clock) as sim:
 
@@ -404,13 +427,19 @@ async def cold_start(max_calls: int) -> ColdStart:
                     days=STEADY_DAYS
                 ):
                     break
+                before = len(sim.calls)
                 await fetch_cycle(client, stored, now, max_calls)
-                result.stats.update(stored, today)
+                if hour == 0:
+                    result.first_cycle = Counter(c.type for c in sim.calls[before:])
+                result.stats.update(stored, today, gateway)
                 if hour in (0, 15, 39):
                     await restart(client, f"backfill hour {hour}")
                 if (
                     complete_on is None
-                    and completeness(stored.history, stored.fetch, KINDS, today) == 100
+                    and completeness(
+                        stored.history, stored.fetch, KINDS, today, gateway
+                    )
+                    == 100
                 ):
                     complete_on = today
                     await restart(client, "complete")
@@ -425,9 +454,12 @@ async def cold_start(max_calls: int) -> ColdStart:
                 per_day[complete_on + timedelta(days=n)]
                 for n in range(1, STEADY_DAYS + 1)
             ]
+            # The cycle of this hour first: on v2, 00:05 brings a new daily reading,
+            # which is not what a restart costs.
+            await fetch_cycle(client, stored, clock.now(), max_calls)
             await restart(client, "steady state")
 
-        await with_client(sim, body)
+        await with_client(sim, body, gateway)
     result.backfill = Counter(
         c.type for c in sim.calls if c.end is None or c.end <= first_day
     )
@@ -490,6 +522,28 @@ async def calls_rows() -> tuple[list[Row], StoredHistory, list[ColdStart]]:
             {f"{max_calls}/day {k}": v for k, v in run.restart_calls.items()}
         )
         steady.extend(run.steady_per_day)
+    v2 = await cold_start(15, Gateway.MYELECTRICALDATA_V2)
+    # v2's daily endpoint serves the day before yesterday: the first cycle's calls
+    # are the backfill (the next days' one-day calls would pass the `end` filter).
+    v2_calls = sum(v2.first_cycle.values())
+    rows += [
+        Row(
+            item="1",
+            figure="MyElectricalData v2: calls of the first cycle (full history), 15/day",
+            value=f"{v2_calls} ({' + '.join(f'{n} {k}' for k, n in v2.first_cycle.items())})",
+            limit=f"≤ {MIN_WINDOWS_V2 + 1} = ⌈1095/365⌉+⌈730/729⌉+⌈1095/365⌉+1",
+            ok=v2_calls <= MIN_WINDOWS_V2 + 1,
+        ),
+        Row(
+            item="1",
+            figure="MyElectricalData v2: days to the full history at 15 calls/day",
+            value=str(v2.days_to_full),
+            limit="1 (the first cycle)",
+            ok=v2.days_to_full == 1,
+        ),
+    ]
+    restarts.update({f"v2 15/day {k}": v for k, v in v2.restart_calls.items()})
+    steady.extend(v2.steady_per_day)
     rows.append(
         Row(
             item="1",

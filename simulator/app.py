@@ -35,6 +35,7 @@ from .common import (
 )
 from .household import CurvePoint, Household
 from .med2 import Med2Api
+from .tempo import TempoApi
 
 # The package re-exports these; Call and Fault live in common.py, shared with med2.py.
 __all__ = ["DEFAULT_PDL", "DEFAULT_TOKEN", "Call", "Fault", "Simulator"]
@@ -219,6 +220,7 @@ class Simulator:
             "/{type}/{pdl}/start/{start}/end/{end}", self._med_readings
         )
         self.app.router.add_post("/api", self._original)
+        self.tempo = TempoApi(self)
         self.med2 = Med2Api(self)
 
     # Control API used by tests and the demo.

@@ -22,6 +22,9 @@ DAILY_PRODUCTION = "daily_production"
 PRODUCTION_LOAD_CURVE = "production_load_curve"
 CONTRACTS = "contracts"
 ADDRESSES = "addresses"
+# Call-log types of RTE's Tempo and EcoWatt signals: outside the per-token quota.
+TEMPO = "tempo"
+ECOWATT = "ecowatt"
 
 LOAD_CURVES = frozenset({CONSUMPTION_LOAD_CURVE, PRODUCTION_LOAD_CURVE})
 READING_TYPES = frozenset(

@@ -88,22 +88,23 @@ CONSENT_TEXT = (
 NO_DATA_FOUND_TEXT = "no_data_found: no measure for this usage point in the period"
 
 
-class _ReplyError(Exception):
+class ReplyError(Exception):
     """An error answer: its HTTP status, its JSON body and how the call log reads it."""
 
     def __init__(self, status: int, body: dict[str, Any], call_status: str) -> None:
+        """Keep the status, the body and the call log's word for it."""
         super().__init__(call_status)
         self.status = status
         self.body = body
         self.call_status = call_status
 
 
-def _timestamp(now: datetime) -> str:
+def reply_timestamp(now: datetime) -> str:
     """Return the envelope's timestamp: naive UTC."""
     return now.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
-def _failure(code: str, message: str, now: datetime) -> _ReplyError:
+def failure_reply(code: str, message: str, now: datetime) -> ReplyError:
     """Return a business error: HTTP 200, success false."""
     if code == "RATE_LIMIT_EXCEEDED":
         call_status = "quota"
@@ -115,31 +116,31 @@ def _failure(code: str, message: str, now: datetime) -> _ReplyError:
         "success": False,
         "data": None,
         "error": {"code": code, "message": message},
-        "timestamp": _timestamp(now),
+        "timestamp": reply_timestamp(now),
     }
-    return _ReplyError(200, body, call_status)
+    return ReplyError(200, body, call_status)
 
 
-def _internal_error(now: datetime) -> _ReplyError:
+def _internal_error(now: datetime) -> ReplyError:
     """Return the answer of an uncaught server error: HTTP 500, enveloped."""
     body = {
         "success": False,
         "data": None,
         "error": {"code": "INTERNAL_ERROR", "message": "An internal error occurred"},
-        "timestamp": _timestamp(now),
+        "timestamp": reply_timestamp(now),
     }
-    return _ReplyError(500, body, "error:INTERNAL_ERROR")
+    return ReplyError(500, body, "error:INTERNAL_ERROR")
 
 
-def _unauthorized(detail: str) -> _ReplyError:
+def _unauthorized(detail: str) -> ReplyError:
     """Return FastAPI's 401: a bare detail."""
-    return _ReplyError(401, {"detail": detail}, "error:401")
+    return ReplyError(401, {"detail": detail}, "error:401")
 
 
-def _invalid(name: str, message: str) -> _ReplyError:
+def invalid_reply(name: str, message: str) -> ReplyError:
     """Return FastAPI's 422 for a bad query parameter."""
     detail = [{"type": "invalid", "loc": ["query", name], "msg": message}]
-    return _ReplyError(422, {"detail": detail}, "error:422")
+    return ReplyError(422, {"detail": detail}, "error:422")
 
 
 def _years_back(day: date, years: int) -> date:
@@ -165,14 +166,14 @@ def _query(request: web.Request, kind: str, now: datetime) -> _Query:
     use_cache = kind in _BATCH
     if flag is not None:
         if flag.lower() not in _BOOLEANS:
-            raise _invalid("use_cache", "Input should be a valid boolean")
+            raise invalid_reply("use_cache", "Input should be a valid boolean")
         use_cache = _BOOLEANS[flag.lower()]
     if kind not in _DATED and kind not in _BATCH:
         return _Query(start=None, end=None, use_cache=use_cache)
     texts = {name: request.query.get(name) for name in ("start", "end")}
     for name, text in texts.items():
         if text is None:
-            raise _invalid(name, "Field required")
+            raise invalid_reply(name, "Field required")
     start, end = parse_date(texts["start"]), parse_date(texts["end"])
     if start is None or end is None:
         # The server parses the dates after its checks: an uncaught error.
@@ -264,18 +265,18 @@ class Med2Api:
         fault: Fault | None = None
         query = _Query(start=None, end=None, use_cache=False)
         try:
-            self._check_token(request.headers.get("Authorization"))
+            self.check_token(request.headers.get("Authorization"))
             query = _query(request, kind, now)
             fault = self._sim.take_fault(kind)
             data, warning = self._data(kind, pdl, query, fault, now)
-        except _ReplyError as answer:
+        except ReplyError as answer:
             status, body, call_status = answer.status, answer.body, answer.call_status
         else:
             status, call_status = 200, "partial" if warning else "ok"
             body = {"success": True, "data": data, "error": None}
             if warning is not None:
                 body["error"] = {"code": "PARTIAL_DATA", "message": warning}
-            body["timestamp"] = _timestamp(now)
+            body["timestamp"] = reply_timestamp(now)
         if fault is not None:
             call_status = f"fault:{fault}"
         self._sim.record_call(now, MED2, kind, pdl, query.start, query.end, call_status)
@@ -292,14 +293,14 @@ class Med2Api:
 
     # Checks and counters.
 
-    def _check_token(self, authorization: str | None) -> None:
+    def check_token(self, authorization: str | None) -> None:
         """Accept the account's client secret as a Bearer token, as the server does."""
         if authorization is None:
             raise _unauthorized("Not authenticated")
         if authorization != f"Bearer {self._sim.token}":
             raise _unauthorized("Invalid authentication credentials")
 
-    def _count(self, use_cache: bool, now: datetime) -> bool:
+    def count(self, use_cache: bool, now: datetime) -> bool:
         """Count a call in its bucket of the UTC day; False when the limit is reached."""
         key = (now.astimezone(UTC).date(), use_cache)
         limit = self._sim.cached_limit if use_cache else self._sim.no_cache_limit
@@ -309,12 +310,12 @@ class Med2Api:
         self.counts[key] = count + 1
         return True
 
-    def _quota(self, use_cache: bool, now: datetime) -> _ReplyError:
+    def _quota(self, use_cache: bool, now: datetime) -> ReplyError:
         """Return the answer of a call over its bucket's limit."""
         limit = self._sim.cached_limit if use_cache else self._sim.no_cache_limit
         count = self.counts.get((now.astimezone(UTC).date(), use_cache), 0)
         advice = "Try again tomorrow." if use_cache else "Use cache to increase limit."
-        return _failure(
+        return failure_reply(
             "RATE_LIMIT_EXCEEDED",
             f"Daily rate limit exceeded ({count}/{limit}). {advice}",
             now,
@@ -322,7 +323,7 @@ class Med2Api:
 
     def _fault(
         self, fault: Fault, kind: str, query: _Query, now: datetime
-    ) -> _ReplyError | None:
+    ) -> ReplyError | None:
         """Return the answer of a fault, None for faults that damage the data."""
         if fault is Fault.UNAUTHORIZED:
             return _unauthorized("Invalid authentication credentials")
@@ -343,10 +344,10 @@ class Med2Api:
             return None
         if kind in _BATCH and fault is not Fault.TOKEN_ECHO:
             # The batch endpoints swallow Enedis's errors day by day.
-            return _failure("NO_DATA", NO_DATA_TEXT, now)
+            return failure_reply("NO_DATA", NO_DATA_TEXT, now)
         if kind == DAILY_CONSUMPTION:
             text = f"Failed to fetch {query.start} to {query.end}: {text}"
-        return _failure("ENEDIS_ERROR", text, now)
+        return failure_reply("ENEDIS_ERROR", text, now)
 
     # Data.
 
@@ -365,13 +366,13 @@ class Med2Api:
                 raise answer
             return (self._pdl_list() if kind == PDLS else self.usage(now)), None
         if pdl not in self._sim.pdls:
-            raise _failure("ACCESS_DENIED", ACCESS_DENIED_TEXT, now)
+            raise failure_reply("ACCESS_DENIED", ACCESS_DENIED_TEXT, now)
         if kind in _BATCH:
             return self._batch(kind, pdl, query, fault, now)
         start, end = query.start, query.end
         if kind == DAILY_CONSUMPTION and start is not None and end is not None:
             start, end = self._daily_window(start, end, now)
-        if not self._count(query.use_cache, now):
+        if not self.count(query.use_cache, now):
             raise self._quota(query.use_cache, now)
         if fault is not None and (answer := self._fault(fault, kind, query, now)):
             raise answer
@@ -386,12 +387,12 @@ class Med2Api:
         except SimError as err:
             if err.code != "activation_date":
                 if kind == DAILY_CONSUMPTION:
-                    raise _failure(
+                    raise failure_reply(
                         "ENEDIS_ERROR",
                         f"Failed to fetch {start} to {end}: {err.description}",
                         now,
                     ) from None
-                raise _failure("ENEDIS_ERROR", err.description, now) from None
+                raise failure_reply("ENEDIS_ERROR", err.description, now) from None
             # Enedis's ADAM-ERR0123 comes back as the data of a success; the daily
             # endpoint finds no readings in it.
             payload = {"error": "ADAM-ERR0123", "error_description": err.description}
@@ -419,7 +420,7 @@ class Med2Api:
             start = end - timedelta(days=1)
         oldest = _years_back(today, DAILY_YEARS)
         if start < oldest:
-            raise _failure(
+            raise failure_reply(
                 "DATE_TOO_OLD",
                 "Start date is too old. Daily endpoint only supports data up to"
                 f" {DAILY_YEARS} years back. Oldest allowed date: {oldest}",
@@ -446,7 +447,7 @@ class Med2Api:
         start = max(start, _years_back(today, DETAIL_YEARS))
         start = max(start, end - timedelta(days=BATCH_MAX_DAYS - 1))
         if start > end:
-            raise _failure(
+            raise failure_reply(
                 "INVALID_DATE_RANGE",
                 "Start date must be before or equal to end date",
                 now,
@@ -460,7 +461,7 @@ class Med2Api:
         missing = [day for day in days if day not in cached]
         readings = [item for day in cached for item in self._sim.readings(kind, day)]
         warning: str | None = None
-        if missing and not self._count(query.use_cache, now):
+        if missing and not self.count(query.use_cache, now):
             if not readings:
                 raise self._quota(query.use_cache, now)
             missing, warning = [], "Rate limit exceeded. Returning cached data only."
@@ -480,7 +481,7 @@ class Med2Api:
                     self.cache[pdl, kind, day] = now + CACHE_TTL
         readings = fetched + readings
         if not readings:
-            raise _failure("NO_DATA", NO_DATA_TEXT, now)
+            raise failure_reply("NO_DATA", NO_DATA_TEXT, now)
         payload = {"meter_reading": {"interval_reading": readings}}
         payload = distort(fault, self._sim.damage(fault, kind, payload, now))
         if "interval_reading" in payload["meter_reading"]:
