@@ -233,7 +233,7 @@ def test_periods_and_evolutions() -> None:
     assert attributes["last_year"] == 546 + 124 + 20
     # 100 * (now - then) / then, rounded to 2 decimals
     assert attributes["yesterday_evolution"] == 20.0  # 12 vs 10
-    assert attributes["current_week_evolution"] == -60.71  # 22 vs 56
+    assert attributes["current_week_evolution"] == 37.5  # Nov 4-5 vs Oct 28-29: 22/16
     assert attributes["monthly_evolution"] == 34.68  # 167 vs 124
     assert attributes["current_month_evolution"] == 130.0  # 46 vs 20
     assert attributes["yearly_evolution"] == 50.0  # 1035 vs 690
@@ -313,7 +313,8 @@ def test_missing_day_changes_the_periods() -> None:
     del history.consumption.daily[date(2024, 11, 2)]
     _, attributes = attributes_of(history)
     assert attributes["last_week"] == 48.0
-    assert attributes["current_week_evolution"] == -54.17  # 22 vs 48
+    # Saturday Nov 2 is outside the week so far (Mon + Tue): 22 vs 16 still.
+    assert attributes["current_week_evolution"] == 37.5
 
 
 def scalars(attributes: dict[str, Any]) -> list[Any]:
@@ -412,3 +413,107 @@ def test_version_given() -> None:
     )
     assert attributes["versionGit"] == "1.2.3"
     assert attributes["lastUpdate"] == ""
+
+
+# current_week_evolution: the week so far (Monday to the card's newest day,
+# `yesterdayDate`) against the same weekdays of the previous week.
+WEEK_KWH = dict(
+    zip(
+        [date(2024, 10, 28) + timedelta(days=n) for n in range(14)],  # Mon Oct 28
+        [8, 9, 10, 11, 12, 13, 14, 5, 6, 7, 8, 9, 10, 11],  # Oct 28-Nov 3, Nov 4-10
+        strict=True,
+    )
+)
+
+
+def week_history(
+    through: date, *, missing: tuple[date, ...] = (), zero: tuple[date, ...] = ()
+) -> History:
+    """Store WEEK_KWH up to a day, without the missing days, zero on the zero days."""
+    history = History()
+    for day, kwh in WEEK_KWH.items():
+        if day <= through and day not in missing:
+            history.consumption.daily[day] = 0 if day in zero else kwh * 1000
+    return history
+
+
+def span_kwh(first: date, last: date) -> int:
+    """Sum the WEEK_KWH readings of [first, last]."""
+    return sum(kwh for day, kwh in WEEK_KWH.items() if first <= day <= last)
+
+
+def percent(now: float, then: float) -> float:
+    """Return the card's evolution of two energies."""
+    return round(100 * (now - then) / then, 2)
+
+
+def test_week_evolution_monday_has_nothing_yet() -> None:
+    # Today Monday Nov 11: the newest day is Sunday Nov 10, of the previous week.
+    _, attributes = attributes_of(
+        week_history(date(2024, 11, 10)), today=date(2024, 11, 11)
+    )
+    assert attributes["yesterdayDate"] == "2024-11-10"
+    assert attributes["current_week"] == 0
+    assert attributes["last_week"] == span_kwh(date(2024, 11, 4), date(2024, 11, 10))
+    assert attributes["current_week_evolution"] == 0  # was -100.0 (0 vs 56)
+
+
+def test_week_evolution_wednesday_same_weekdays() -> None:
+    _, attributes = attributes_of(week_history(date(2024, 11, 5)))
+    now = span_kwh(date(2024, 11, 4), date(2024, 11, 5))  # Mon + Tue: 11
+    then = span_kwh(date(2024, 10, 28), date(2024, 10, 29))  # Mon + Tue: 17
+    assert attributes["current_week"] == now
+    assert attributes["last_week"] == span_kwh(date(2024, 10, 28), date(2024, 11, 3))
+    assert attributes["current_week_evolution"] == percent(now, then)  # -35.29
+
+
+def test_week_evolution_sunday_whole_week_so_far() -> None:
+    # Today Sunday Nov 10: Monday to Saturday against Monday to Saturday.
+    _, attributes = attributes_of(
+        week_history(date(2024, 11, 9)), today=date(2024, 11, 10)
+    )
+    now = span_kwh(date(2024, 11, 4), date(2024, 11, 9))  # 45
+    then = span_kwh(date(2024, 10, 28), date(2024, 11, 2))  # 63
+    assert attributes["current_week_evolution"] == percent(now, then)  # -28.57
+
+
+MON_28, TUE_29 = date(2024, 10, 28), date(2024, 10, 29)
+NOV_4, NOV_5 = date(2024, 11, 4), date(2024, 11, 5)
+
+
+@pytest.mark.parametrize(
+    ("missing", "zero", "expected"),
+    [
+        # Tuesday Oct 29 missing: Mon + Tue (11) against Monday alone (8).
+        ((TUE_29,), (), percent(span_kwh(NOV_4, NOV_5), span_kwh(MON_28, MON_28))),
+        # Nothing stored, or only zeros, on Oct 28-29: nothing to compare with.
+        ((MON_28, TUE_29), (), 0),
+        ((), (MON_28, TUE_29), 0),
+    ],
+    ids=["one-missing", "all-missing", "zero"],
+)
+def test_week_evolution_missing_day_last_week(
+    missing: tuple[date, ...], zero: tuple[date, ...], expected: float
+) -> None:
+    history = week_history(date(2024, 11, 5), missing=missing, zero=zero)
+    _, attributes = attributes_of(history)
+    assert attributes["current_week_evolution"] == expected  # 37.5, 0, 0
+
+
+def test_week_evolution_newest_day_older_than_yesterday() -> None:
+    # Today Thursday Nov 7, Wednesday Nov 6 missing: the card's day is Tuesday,
+    # so Mon + Tue against Mon + Tue (not Mon-Wed of the previous week).
+    history = week_history(date(2024, 11, 6), missing=(date(2024, 11, 6),))
+    _, attributes = attributes_of(history, today=date(2024, 11, 7))
+    assert attributes["yesterdayDate"] == "2024-11-05"
+    now = span_kwh(date(2024, 11, 4), date(2024, 11, 5))  # 11
+    then = span_kwh(date(2024, 10, 28), date(2024, 10, 29))  # 17
+    assert attributes["current_week_evolution"] == percent(now, then)  # -35.29
+
+
+def test_week_evolution_newest_day_before_this_monday() -> None:
+    # Today Wednesday Nov 13, Nov 11-12 missing: the card's day is Sunday Nov 10.
+    history = week_history(date(2024, 11, 10))
+    _, attributes = attributes_of(history, today=date(2024, 11, 13))
+    assert attributes["yesterdayDate"] == "2024-11-10"
+    assert attributes["current_week_evolution"] == 0

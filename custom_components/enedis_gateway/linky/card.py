@@ -69,7 +69,9 @@ def _week_cells(
             for column in cells.values():
                 column.append(MISSING)
             continue
-        hp_cost, hc_cost = tariff.costs(split.hp_wh / 1000, split.hc_wh / 1000)
+        hp_cost, hc_cost = tariff.costs(
+            split.hp_wh / 1000, split.hc_wh / 1000, day=split.day
+        )
         cells["daily"].append(_kwh(split.wh))
         cells["hp"].append(_kwh(split.hp_wh))
         cells["hc"].append(_kwh(split.hc_wh))
@@ -154,6 +156,14 @@ def card_attributes(
     current_year_last_year = _period_kwh(
         splits, date(today.year - 1, 1, 1), shift_year(yesterday)
     )
+    # The week so far (Monday to the newest day) against the same weekdays a week
+    # earlier; nothing to compare (0) while the newest day is before this Monday.
+    monday, week_ago = week_start(today), timedelta(days=7)
+    week_now: float | None = None
+    week_then: float | None = None
+    if newest >= monday:
+        week_now = _period_kwh(splits, monday, newest)
+        week_then = _period_kwh(splits, monday - week_ago, newest - week_ago)
 
     activation = contract.last_activation_date if contract is not None else None
     attributes: dict[str, Any] = {
@@ -176,9 +186,7 @@ def card_attributes(
         "last_week": _scalar(summary.last_week_kwh, 3),
         "current_week": _scalar(summary.current_week_kwh, 3),
         "current_week_last_year": _scalar(current_week_last_year, 3),
-        "current_week_evolution": evolution(
-            summary.current_week_kwh, summary.last_week_kwh
-        ),
+        "current_week_evolution": evolution(week_now, week_then),
         "current_week_number": today.isocalendar().week,
         "last_month": _scalar(summary.last_month_kwh, 3),
         "last_month_last_year": _scalar(last_month_last_year, 3),
