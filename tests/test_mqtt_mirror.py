@@ -42,6 +42,12 @@ PREFIX = "enedis_gateway"
 BASE = f"{PREFIX}/{PDL}"
 INFLUX_TOKEN = "INFLUX-SECRET-TOKEN-42"
 PRICE_BASE, PRICE_HP, PRICE_HC = 0.2, 0.25, 0.1
+# Two dated price periods inside the history the tree covers (from 2023-03-25): each
+# day's euros are at the prices in force that day.
+PERIODS = (
+    (date(2025, 8, 1), (0.21, 0.27, 0.12)),
+    (date(2026, 2, 1), (0.1952, 0.2081, 0.1635)),
+)
 POLL = 0.02
 OPTIONS: dict[str, object] = {
     "max_calls_per_day": 45,
@@ -49,6 +55,16 @@ OPTIONS: dict[str, object] = {
     "price_base": PRICE_BASE,
     "price_hp": PRICE_HP,
     "price_hc": PRICE_HC,
+    "price_periods": [
+        {
+            "start": start.isoformat(),
+            "plan": "HP/HC",
+            "price_base": base,
+            "price_hp": hp,
+            "price_hc": hc,
+        }
+        for start, (base, hp, hc) in PERIODS
+    ],
     "mqtt_mirror": True,
     "mqtt_retain": True,
     "mqtt_qos": 1,
@@ -254,6 +270,15 @@ def month_before(day: date) -> date:
     return day.replace(year=day.year - (day.month == 1), month=(day.month - 2) % 12 + 1)
 
 
+def prices_on(day: date) -> tuple[float, float, float]:
+    """Return the (BASE, HP, HC) €/kWh in force on a day."""
+    prices = (PRICE_BASE, PRICE_HP, PRICE_HC)
+    for start, period in PERIODS:
+        if day >= start:
+            prices = period
+    return prices
+
+
 def expected_topics(sim: Simulator, today: date) -> Expected:
     """Compute every topic from the simulator's own data and call log."""
     household = sim.household
@@ -281,24 +306,47 @@ def expected_topics(sim: Simulator, today: date) -> Expected:
         values["this_year"] = float(
             sum(wh for day, wh in daily.items() if begin <= day < end)
         )
+        # The euros of the same days, each at its BASE price.
+        euros = {
+            DAYS_FR[day.weekday()]: daily[day] * prices_on(day)[0] / 1000
+            for day in week
+            if day in daily
+        }
+        euros["this_week"] = sum(euros.values())
+        euros["this_month"] = sum(
+            wh * prices_on(day)[0] / 1000
+            for day, wh in daily.items()
+            if month_before(end) <= day < end
+        )
+        euros["this_year"] = sum(
+            wh * prices_on(day)[0] / 1000
+            for day, wh in daily.items()
+            if begin <= day < end
+        )
         for key, wh in values.items():
             expected[f"{node}/{key}"] = wh
-            expected[f"{price_node}/{key}"] = wh * PRICE_BASE / 1000
+            expected[f"{price_node}/{key}"] = euros[key]
+    # Per month: Wh, HC Wh, W sum, HC W sum, then BASE, HP and HC euros.
     months: dict[tuple[int, int], list[float]] = {}
     for day in served_days(sim, "consumption_load_curve"):
-        sums = months.setdefault((day.year, day.month), [0.0, 0.0, 0.0, 0.0])
+        sums = months.setdefault((day.year, day.month), [0.0] * 7)
+        base, hp, hc = prices_on(day)
         for start, minutes, watts in household.curve(day):
             hour = start.astimezone(PARIS).hour
             offpeak = hour >= 22 or hour < 6
-            sums[0] += watts * minutes / 60
-            sums[1] += watts * minutes / 60 if offpeak else 0.0
+            wh = watts * minutes / 60
+            sums[0] += wh
+            sums[1] += wh if offpeak else 0.0
             sums[2] += watts
             sums[3] += watts if offpeak else 0.0
-    for (year, month), (wh, hc_wh, watt_sum, hc_watt_sum) in months.items():
+            sums[4] += wh * base / 1000
+            sums[5] += 0.0 if offpeak else wh * hp / 1000
+            sums[6] += wh * hc / 1000 if offpeak else 0.0
+    for (year, month), sums in months.items():
+        wh, hc_wh, watt_sum, hc_watt_sum, base_euro, hp_euro, hc_euro = sums
         node = f"{BASE}/consumption/detail/{year:04d}/{month:02d}"
         hp_wh = wh - hc_wh
-        base_euro = wh * PRICE_BASE / 1000
-        hphc_euro = hp_wh * PRICE_HP / 1000 + hc_wh * PRICE_HC / 1000
+        hphc_euro = hp_euro + hc_euro
         versus = 100 * (hphc_euro - base_euro) / hphc_euro
         expected |= {
             f"{node}/measure_total_wh": wh,
@@ -310,8 +358,8 @@ def expected_topics(sim: Simulator, today: date) -> Expected:
             f"{node}/measure_hp": watt_sum - hc_watt_sum,
             f"{node}/measure_hc": hc_watt_sum,
             f"{node}/measure_base_euro": base_euro,
-            f"{node}/measure_hp_euro": hp_wh * PRICE_HP / 1000,
-            f"{node}/measure_hc_euro": hc_wh * PRICE_HC / 1000,
+            f"{node}/measure_hp_euro": hp_euro,
+            f"{node}/measure_hc_euro": hc_euro,
             f"{node}/measure_hphc_euro": hphc_euro,
             f"{node}/base_vs_offpeak": versus,
             f"{node}/best_plan": "BASE" if versus >= 0 else "HC/HP",

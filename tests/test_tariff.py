@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+import json
 
 from hypothesis import given, settings, strategies as st
 import pytest
@@ -24,7 +25,15 @@ from custom_components.enedis_gateway.linky.offpeak import (
     format_offpeak,
     parse_offpeak,
 )
-from custom_components.enedis_gateway.linky.tariff import Plan, Prices, Tariff
+from custom_components.enedis_gateway.linky.tariff import (
+    Plan,
+    PricePeriod,
+    Prices,
+    Tariff,
+    decode_prices,
+    encode_prices,
+    repriced_days,
+)
 
 from .curves import OFFPEAK_RANGES, day_points
 
@@ -320,3 +329,76 @@ def test_split_of_a_day_follows_its_merged_curve() -> None:
     kept = history.consumption.curve[WINTER_DAY]
     assert history.merge_curve(MeasureType.CONSUMPTION_LOAD_CURVE, changed) == 0
     assert history.consumption.curve[WINTER_DAY] is kept
+
+
+# Price periods.
+
+BEFORE = Prices(base=0.2, hp=0.25, hc=0.1)
+FEBRUARY = PricePeriod(
+    start=date(2026, 2, 1),
+    plan=Plan.HPHC,
+    prices=Prices(base=0.1952, hp=0.2081, hc=0.1635),
+)
+AUGUST = PricePeriod(
+    start=date(2026, 8, 1), plan=Plan.BASE, prices=Prices(base=0.19, hp=0.3, hc=0.2)
+)
+
+
+def test_each_day_is_costed_at_its_period() -> None:
+    """A day takes the period in force on it; no day means the newest period."""
+    # Given out of order: the tariff sorts them.
+    tariff = Tariff(Plan.HPHC, BEFORE, (), (AUGUST, FEBRUARY))
+    assert [period.start for period in tariff.periods] == [
+        None,
+        date(2026, 2, 1),
+        date(2026, 8, 1),
+    ]
+    assert tariff.cost(1, 1, day=date(2026, 1, 31)) == pytest.approx(0.25 + 0.1)
+    assert tariff.cost(1, 1, day=date(2026, 2, 1)) == pytest.approx(0.2081 + 0.1635)
+    assert tariff.cost(1, 1, day=date(2026, 7, 31)) == pytest.approx(0.2081 + 0.1635)
+    # From August the plan is BASE: one price for both.
+    assert tariff.costs(1, 2, day=date(2026, 8, 1)) == pytest.approx((0.19, 0.38))
+    assert tariff.plan is Plan.BASE
+    assert tariff.prices == AUGUST.prices
+    assert tariff.cost(1, 1) == tariff.cost(1, 1, day=date(2030, 1, 1))
+    # The plan comparison at a day's prices, whatever its plan.
+    assert tariff.cost(1, 1, Plan.BASE, date(2026, 3, 1)) == pytest.approx(2 * 0.1952)
+    assert tariff.cost(1, 1, Plan.HPHC, date(2026, 9, 1)) == pytest.approx(0.5)
+    assert tariff.any_base
+    assert not Tariff(Plan.HPHC, BEFORE, (), (FEBRUARY,)).any_base
+
+
+def test_periods_take_part_in_equality_and_copy() -> None:
+    """Two tariffs differing by a period differ; a copy is equal, with its own memo."""
+    ranges = parse_offpeak("22h00-6h00")
+    tariff = Tariff(Plan.HPHC, BEFORE, ranges, (FEBRUARY,))
+    assert tariff != Tariff(Plan.HPHC, BEFORE, ranges)
+    assert tariff != Tariff(Plan.HPHC, BEFORE, ranges, (AUGUST,))
+    copy = tariff.copy()
+    assert copy == tariff
+    assert hash(copy) == hash(tariff)
+    assert copy._splits is not tariff._splits
+
+
+def test_repriced_days_and_encoding() -> None:
+    """Only the days whose prices moved; every day when the off-peak hours did."""
+    ranges = parse_offpeak("22h00-6h00")
+    old = Tariff(Plan.HPHC, BEFORE, ranges, (FEBRUARY,))
+    edited = PricePeriod(
+        start=date(2026, 2, 1),
+        plan=Plan.HPHC,
+        prices=Prices(base=0.1952, hp=0.2, hc=0.1635),
+    )
+    new = Tariff(Plan.HPHC, BEFORE, ranges, (edited, AUGUST))
+    days = [date(2026, 1, 31) + timedelta(days=n) for n in range(200)]
+    assert repriced_days(old, new, days) == set(days[1:])
+    # Moving the start moves the repriced days.
+    later = PricePeriod(start=date(2026, 2, 10), plan=Plan.HPHC, prices=FEBRUARY.prices)
+    moved = Tariff(Plan.HPHC, BEFORE, ranges, (later,))
+    assert repriced_days(old, moved, days) == set(days[1:10])
+    other_hours = Tariff(Plan.HPHC, BEFORE, parse_offpeak("23h00-7h00"), (FEBRUARY,))
+    assert repriced_days(old, other_hours, days) == set(days)
+    assert repriced_days(old, old.copy(), days) == set()
+    assert decode_prices(json.loads(json.dumps(encode_prices(new)))) == new
+    with pytest.raises(ValueError, match="no price period"):
+        decode_prices({"ranges": [], "periods": []})

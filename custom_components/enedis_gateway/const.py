@@ -17,6 +17,10 @@ CONF_PRICE_BASE: Final = "price_base"
 CONF_PRICE_HC: Final = "price_hc"
 CONF_PRICE_HP: Final = "price_hp"
 CONF_PLAN: Final = "plan"
+# Dated prices: a list of {start, plan, price_*} sorted by start; the entry's own
+# plan and prices are those in force before the first start.
+CONF_PRICE_PERIODS: Final = "price_periods"
+CONF_START: Final = "start"
 CONF_OFFPEAK_HOURS: Final = "offpeak_hours"
 CONF_CONSUMPTION: Final = "consumption"
 CONF_CONSUMPTION_DETAIL: Final = "consumption_detail"

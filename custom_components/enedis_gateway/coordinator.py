@@ -345,6 +345,7 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             version=self.version,
             gateway=self.gateway,
             usage=self.usage,
+            later_prices=options.later_prices,
         )
 
     async def async_apply_options(self) -> None:

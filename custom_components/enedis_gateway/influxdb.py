@@ -20,11 +20,13 @@ from .linky.influx_lines import (
     batches,
     decode_marks,
     encode_marks,
+    exported_days,
     mark_exported,
     pending_units,
+    unmark_exported,
 )
 from .linky.pipeline import Snapshot
-from .linky.tariff import Tariff
+from .linky.tariff import Tariff, decode_prices, encode_prices, repriced_days
 from .options import InfluxDBTarget
 
 WRITE_TIMEOUT = aiohttp.ClientTimeout(total=30)
@@ -131,6 +133,8 @@ class InfluxDBExporter:
         self.pdl = pdl
         self.store = marks_store(hass, entry_id)
         self.marks: dict[str, datetime] = {}
+        # The prices the exported points were written at (None: not known).
+        self.tariff: Tariff | None = None
         self._lock = asyncio.Lock()
         self._failing = False
         self._dirty = False
@@ -150,7 +154,9 @@ class InfluxDBExporter:
             return
         try:
             self.marks = decode_marks(data.get("marks", {}))
-        except (TypeError, ValueError) as err:
+            prices = data.get("prices")
+            self.tariff = decode_prices(prices) if prices is not None else None
+        except (TypeError, ValueError, KeyError) as err:
             # InfluxDB keeps one point per series and instant: writing the days
             # again duplicates nothing, so start over rather than stop exporting.
             LOGGER.warning(
@@ -173,6 +179,19 @@ class InfluxDBExporter:
         self, history: History, tariff: Tariff, target: InfluxDBTarget
     ) -> None:
         """Write the pending days in batches; marks move only after a successful write."""
+        if self.tariff != tariff:
+            # New prices or off-peak hours: the days they change are written again
+            # (InfluxDB overwrites a point of the same series and instant).
+            if self.tariff is not None:
+                for kind in ExportKind:
+                    repriced = repriced_days(
+                        self.tariff, tariff, exported_days(self.marks, kind)
+                    )
+                    self.marks = unmark_exported(self.marks, kind, repriced)
+            # A copy: the snapshot's memo holds curves this exporter need not keep.
+            self.tariff = tariff.copy()
+            self._dirty = True
+            self.store.async_delay_save(self._data, MARKS_SAVE_DELAY)
         units = pending_units(history, self.marks, pdl=self.pdl, tariff=tariff)
         session = async_get_clientsession(self.hass)
         for batch in batches(units):
@@ -209,7 +228,8 @@ class InfluxDBExporter:
                 self._dirty = False
 
     def _data(self) -> dict[str, Any]:
-        return {"marks": encode_marks(self.marks)}
+        prices = encode_prices(self.tariff) if self.tariff is not None else None
+        return {"marks": encode_marks(self.marks), "prices": prices}
 
 
 def marks_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .const import (
@@ -27,14 +28,16 @@ from .const import (
     CONF_PRICE_BASE,
     CONF_PRICE_HC,
     CONF_PRICE_HP,
+    CONF_PRICE_PERIODS,
     CONF_PRODUCTION,
     CONF_PRODUCTION_DETAIL,
+    CONF_START,
     DEFAULT_OPTIONS,
     MAX_CALLS_CEILING,
     MIN_CYCLE,
 )
 from .linky.models import MeasureType
-from .linky.tariff import Plan, Prices
+from .linky.tariff import Plan, PricePeriod, Prices
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -61,12 +64,39 @@ def mqtt_prefix(value: object) -> str:
     return str(value).strip().strip("/") or str(DEFAULT_OPTIONS[CONF_MQTT_PREFIX])
 
 
+def _prices(options: Mapping[str, Any]) -> Prices:
+    """Return the prices of an options mapping (the entry's, or a period's)."""
+    return Prices(
+        base=float(options[CONF_PRICE_BASE]),
+        hp=float(options[CONF_PRICE_HP]),
+        hc=float(options[CONF_PRICE_HC]),
+    )
+
+
+def price_periods(stored: Iterable[Mapping[str, Any]]) -> tuple[PricePeriod, ...]:
+    """Return the dated price periods of the options, oldest first."""
+    periods = (
+        PricePeriod(
+            start=date.fromisoformat(str(item[CONF_START])),
+            plan=Plan(item[CONF_PLAN]),
+            prices=_prices(item),
+        )
+        for item in stored
+    )
+    return tuple(sorted(periods, key=lambda period: period.start or date.min))
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class EnedisOptions:
-    """The options the coordinator and the entities read."""
+    """
+    The options the coordinator and the entities read.
+
+    prices and plan are in force before the first of later_prices (or always).
+    """
 
     prices: Prices
     plan: Plan
+    later_prices: tuple[PricePeriod, ...]
     offpeak_override: str
     kinds: tuple[MeasureType, ...]
     addresses: bool
@@ -91,12 +121,9 @@ class EnedisOptions:
             (MeasureType.PRODUCTION_LOAD_CURVE, merged[CONF_PRODUCTION_DETAIL]),
         )
         return cls(
-            prices=Prices(
-                base=float(merged[CONF_PRICE_BASE]),
-                hp=float(merged[CONF_PRICE_HP]),
-                hc=float(merged[CONF_PRICE_HC]),
-            ),
+            prices=_prices(merged),
             plan=Plan(merged[CONF_PLAN]),
+            later_prices=price_periods(merged.get(CONF_PRICE_PERIODS, ())),
             offpeak_override=str(merged[CONF_OFFPEAK_HOURS]).strip(),
             kinds=tuple(kind for kind, enabled in wanted if enabled),
             addresses=bool(merged[CONF_ADDRESSES]),

@@ -136,7 +136,7 @@ class StatisticsImporter:
             revision=history.revision,
             kinds=frozenset(kinds),
             # The thread gets a tariff of its own: its memo is not shared.
-            tariff=Tariff(tariff.plan, tariff.prices, tariff.ranges),
+            tariff=tariff.copy(),
             frontier=tuple(sorted(frontier.items())),
         )
         if job == self._job:

@@ -28,7 +28,7 @@ from .history import (
 )
 from .models import Gateway, MeasureType
 from .planner import DEFAULT_GATEWAY, missing_days
-from .tariff import Plan, Tariff
+from .tariff import Tariff
 
 DIGITS = 6
 _HOUR = timedelta(hours=1)
@@ -148,29 +148,29 @@ def _total_rows(energies: Iterable[_DayEnergy]) -> list[DayRows]:
 
 def _cost_rows(energies: Iterable[_DayEnergy], tariff: Tariff) -> list[DayRows]:
     """
-    Return the cost rows of the days the tariff can price.
+    Return the cost rows of the days the tariff can price, at each day's prices.
 
     Hourly where known; a day without curve has no HP/HC split, so only a plan with
     one price for both (BASE) prices it, in one row at local midnight.
     """
-    hp_price, hc_price = tariff.unit_prices()
     rows: list[DayRows] = []
     for energy in energies:
+        day = energy.day
         if energy.hours is not None:
             rows.append(
                 DayRows(
-                    energy.day,
+                    day,
                     tuple(
-                        (start, tariff.cost(kwh - hc, hc))
+                        (start, tariff.cost(kwh - hc, hc, day=day))
                         for start, kwh, hc in energy.hours
                     ),
                 )
             )
-        elif hp_price == hc_price:
+        elif (prices := tariff.unit_prices(day=day))[0] == prices[1]:
             rows.append(
                 DayRows(
-                    energy.day,
-                    ((local_midnight(energy.day), tariff.cost(energy.kwh, 0.0)),),
+                    day,
+                    ((local_midnight(day), tariff.cost(energy.kwh, 0.0, day=day)),),
                 )
             )
     return rows
@@ -203,7 +203,7 @@ def build_series(
                 DayRows(e.day, tuple((s, hc) for s, _, hc in e.hours or ()))
                 for e in hourly
             ]
-        if tariff.plan is Plan.BASE or MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
+        if tariff.any_base or MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
             result[Series.CONSUMPTION_COST] = _cost_rows(energies, tariff)
     if {MeasureType.DAILY_PRODUCTION, MeasureType.PRODUCTION_LOAD_CURVE} & set(kinds):
         result[Series.PRODUCTION] = _total_rows(
@@ -212,13 +212,15 @@ def build_series(
     return result
 
 
-def source_kinds(series: Series, plan: Plan) -> tuple[MeasureType, ...]:
-    """Return the measure types whose backfill extends a series into the past."""
+def source_kinds(series: Series, any_base: bool) -> tuple[MeasureType, ...]:
+    """
+    Return the measure types whose backfill extends a series into the past.
+
+    any_base: some price period is BASE, so the cost of a day without curve is known.
+    """
     if series is Series.PRODUCTION:
         return (MeasureType.DAILY_PRODUCTION, MeasureType.PRODUCTION_LOAD_CURVE)
-    if series is Series.CONSUMPTION or (
-        series is Series.CONSUMPTION_COST and plan is Plan.BASE
-    ):
+    if series is Series.CONSUMPTION or (series is Series.CONSUMPTION_COST and any_base):
         return (MeasureType.DAILY_CONSUMPTION, MeasureType.CONSUMPTION_LOAD_CURVE)
     return (MeasureType.CONSUMPTION_LOAD_CURVE,)
 
@@ -339,7 +341,7 @@ def plan_writes(
     for series, days in wanted.items():
         done = written.get(series, {})
         pending = bool(days) and older_pending(
-            frontier, source_kinds(series, tariff.plan), days[0].day
+            frontier, source_kinds(series, tariff.any_base), days[0].day
         )
         result = sync(limit_backfill(days, done, pending=pending), done)
         if result.clear or result.rows:

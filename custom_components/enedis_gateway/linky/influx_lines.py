@@ -106,7 +106,7 @@ def detail_lines(*, pdl: str, day: date, curve: DayCurve, tariff: Tariff) -> lis
         tag: series_key(DETAIL_MEASUREMENT, tags | {"measure_type": tag.value})
         for tag in MeasureTag
     }
-    hp_price, hc_price = tariff.unit_prices()
+    hp_price, hc_price = tariff.unit_prices(day=day)
     shares = tariff.curve_shares(day, curve)
     minutes = curve.minutes
     lines: list[str] = []
@@ -171,7 +171,21 @@ def mark_exported(
     # The backfill adds older days and the planner fills holes late, so a single
     # high-water mark would miss them; spans of consecutive days stay few (one per
     # hole) and keep the exporter's store small. A span ends at the Paris midnight after it.
-    every = sorted(exported_days(marks, kind).union(days))
+    return _spans(marks, kind, exported_days(marks, kind).union(days))
+
+
+def unmark_exported(
+    marks: Mapping[str, datetime], kind: ExportKind, days: Iterable[date]
+) -> dict[str, datetime]:
+    """Return the marks with some days to export again (their prices changed)."""
+    return _spans(marks, kind, exported_days(marks, kind).difference(days))
+
+
+def _spans(
+    marks: Mapping[str, datetime], kind: ExportKind, days: Iterable[date]
+) -> dict[str, datetime]:
+    """Return the marks with a kind's exported days replaced by the spans of days."""
+    every = sorted(days)
     prefix = f"{kind.value}:"
     updated = {key: end for key, end in marks.items() if not key.startswith(prefix)}
     one = timedelta(days=1)
@@ -228,7 +242,7 @@ def pending_units(
         splits = tariff.day_splits(series)
         for day in daily_days:
             split = splits[day]
-            price = tariff.cost(split.hp_wh / 1000, split.hc_wh / 1000)
+            price = tariff.cost(split.hp_wh / 1000, split.hc_wh / 1000, day=day)
             yield ExportUnit(
                 kind=ExportKind.DAILY,
                 day=day,

@@ -66,20 +66,33 @@ def _month_before(day: date) -> date:
 
 @dataclass(kw_only=True, slots=True)
 class _Month:
-    """Load-curve energy of one month: Wh, and the sums of the W values like the original."""
+    """
+    Load-curve energy of one month: Wh, and the sums of the W values like the original.
+
+    With a tariff, its cost under BASE and under HP/HC, each day at its own prices.
+    """
 
     wh: float = 0.0
     hc_wh: float = 0.0
     watts: float = 0.0
     hc_watts: float = 0.0
+    base_euro: float = 0.0
+    hp_euro: float = 0.0
+    hc_euro: float = 0.0
 
-    def add(self, split: DaySplit, minutes: int) -> None:
+    def add(self, split: DaySplit, minutes: int, tariff: Tariff | None) -> None:
         """Add one day measured at some interval length."""
         per_wh = 60 / minutes
         self.wh += split.wh
         self.hc_wh += split.hc_wh
         self.watts += split.wh * per_wh
         self.hc_watts += split.hc_wh * per_wh
+        if tariff is not None:
+            hp_kwh, hc_kwh = split.hp_wh / 1000, split.hc_wh / 1000
+            self.base_euro += tariff.cost(hp_kwh, hc_kwh, Plan.BASE, split.day)
+            hp_euro, hc_euro = tariff.costs(hp_kwh, hc_kwh, Plan.HPHC, split.day)
+            self.hp_euro += hp_euro
+            self.hc_euro += hc_euro
 
 
 def _contract_topics(history: History, base: str) -> dict[str, str]:
@@ -150,29 +163,28 @@ def _window_topics(
         price_node = f"{base}/{mode}_price/{window}"
         topics[f"{node}/dateBegin"] = begin.isoformat()
         topics[f"{node}/dateEnded"] = end.isoformat()
-        values: dict[str, float] = {}
+        # Each key's stored days: a weekday, or the days of a week, month or year.
+        spans: dict[str, list[date]] = {}
         for day in _days(end - timedelta(days=_WEEK), end):
-            wh = wh_by_day.get(day)
-            if wh is not None:
-                values[WEEKDAYS[day.weekday()]] = wh
+            if day in wh_by_day:
+                spans[WEEKDAYS[day.weekday()]] = [day]
         for key, first in (
             ("this_week", end - timedelta(days=_WEEK)),
             ("this_month", _month_before(end)),
             ("this_year", begin),
         ):
-            stored = [
-                wh
-                for day in _days(first, end)
-                if (wh := wh_by_day.get(day)) is not None
-            ]
-            if stored:
-                values[key] = sum(stored)
-        for key, wh in values.items():
-            topics[f"{node}/{key}"] = number(wh)
+            if stored := [day for day in _days(first, end) if day in wh_by_day]:
+                spans[key] = stored
+        for key, days in spans.items():
+            topics[f"{node}/{key}"] = number(sum(wh_by_day[day] for day in days))
             if tariff is not None:
-                # The original prices these sums at the BASE price, whatever the plan.
+                # The original prices these sums at the BASE price, whatever the plan;
+                # each day at the prices in force that day.
                 topics[f"{price_node}/{key}"] = number(
-                    tariff.cost(wh / 1000, 0.0, Plan.BASE)
+                    sum(
+                        tariff.cost(wh_by_day[day] / 1000, 0.0, Plan.BASE, day)
+                        for day in days
+                    )
                 )
     return topics
 
@@ -193,8 +205,7 @@ def _month_topics(
     yield f"{node}/measure_hc", number(month.hc_watts)
     if tariff is None:
         return
-    base_euro = tariff.cost(hp_wh / 1000, month.hc_wh / 1000, Plan.BASE)
-    hp_euro, hc_euro = tariff.costs(hp_wh / 1000, month.hc_wh / 1000, Plan.HPHC)
+    base_euro, hp_euro, hc_euro = month.base_euro, month.hp_euro, month.hc_euro
     hphc_euro = hp_euro + hc_euro
     # The original's sign: positive when BASE costs less than HP/HC.
     base_vs_offpeak = 100 * (hphc_euro - base_euro) / hphc_euro if hphc_euro else 0.0
@@ -220,7 +231,7 @@ def _detail_topics(
         month = months.get((day.year, day.month))
         if month is None:
             month = months[day.year, day.month] = _Month()
-        month.add(split, series.curve[day].minutes)
+        month.add(split, series.curve[day].minutes, tariff)
     topics: dict[str, str] = {}
     for (year, month_number), month in sorted(months.items()):
         topics.update(

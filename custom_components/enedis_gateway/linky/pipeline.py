@@ -17,7 +17,7 @@ from .card import card_attributes
 from .history import FetchState, History, measure_direction
 from .models import Contract, Direction, Gateway, MeasureType, UsageStats
 from .summary import Summary, build_summary
-from .tariff import Plan, Prices, Tariff
+from .tariff import Plan, PricePeriod, Prices, Tariff
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -69,10 +69,15 @@ def build_snapshot(
     version: str,
     gateway: Gateway = Gateway.MYELECTRICALDATA,
     usage: UsageStats | None = None,
+    later_prices: tuple[PricePeriod, ...] = (),
 ) -> Snapshot:
-    """Compute the summaries and cards of the enabled directions as of a Paris day."""
+    """
+    Compute the summaries and cards of the enabled directions as of a Paris day.
+
+    plan and prices apply before the first of later_prices, each from its start.
+    """
     text = offpeak_text(offpeak_override, history)
-    tariff = Tariff.from_offpeak_text(plan, prices, text)
+    tariff = Tariff.from_offpeak_text(plan, prices, text, later_prices)
 
     def summarize(direction: Direction) -> tuple[Summary, CardData]:
         summary = build_summary(

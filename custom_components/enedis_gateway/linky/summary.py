@@ -103,14 +103,22 @@ def period_totals(
     return PeriodTotals(wh=wh, hp_wh=hp_wh, hc_wh=hc_wh, days=days)
 
 
+def span_cost(
+    splits: Mapping[date, DaySplit], first: date, last: date, tariff: Tariff
+) -> float | None:
+    """Return the cost of the stored days of [first, last], each at its own prices."""
+    costs = [
+        tariff.cost(split.hp_wh / 1000, split.hc_wh / 1000, day=day)
+        for day, split in splits.items()
+        if first <= day <= last
+    ]
+    if not costs and first <= last:
+        return None
+    return sum(costs)
+
+
 def _kwh(totals: PeriodTotals | None) -> float | None:
     return None if totals is None else totals.wh / 1000
-
-
-def _cost(totals: PeriodTotals | None, tariff: Tariff) -> float | None:
-    if totals is None:
-        return None
-    return tariff.cost(totals.hp_wh / 1000, totals.hc_wh / 1000)
 
 
 def default_kinds(direction: Direction) -> tuple[MeasureType, ...]:
@@ -168,7 +176,9 @@ def build_summary(
     last_day = max(past_days) if past_days else None
     last = splits[last_day] if last_day is not None else None
     last_costs = (
-        tariff.costs(last.hp_wh / 1000, last.hc_wh / 1000) if last is not None else None
+        tariff.costs(last.hp_wh / 1000, last.hc_wh / 1000, day=last.day)
+        if last is not None
+        else None
     )
 
     current_week = period_totals(splits, week_start(today), yesterday)
@@ -237,8 +247,10 @@ def build_summary(
         last_week_kwh=_kwh(last_week),
         last_month_kwh=_kwh(last_month),
         last_year_kwh=_kwh(last_year),
-        current_month_cost=_cost(current_month, tariff),
-        current_year_cost=_cost(current_year, tariff),
+        current_month_cost=span_cost(splits, today.replace(day=1), yesterday, tariff),
+        current_year_cost=span_cost(
+            splits, today.replace(month=1, day=1), yesterday, tariff
+        ),
         cost_base_year=cost_base_year,
         cost_hphc_year=cost_hphc_year,
         plan_days=plan_days,

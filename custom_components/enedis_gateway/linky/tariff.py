@@ -3,7 +3,8 @@ The tariff: plan, prices and off-peak hours, and the two rules every output appl
 
 - The HP/HC split: the off-peak share of each load-curve interval, on the Paris wall
   clock, and from it the split of each stored day (`Tariff.day_splits`).
-- The cost of some energy under a plan (`Tariff.costs`).
+- The cost of some energy under a plan (`Tariff.costs`), at the prices in force on
+  its day: the prices are a list of periods, each from a start date.
 
 The summaries, the card, the Energy statistics, the MQTT tree and the InfluxDB points
 all call these; none splits or prices energy on its own.
@@ -11,11 +12,13 @@ all call these; none splits or prices energy on its own.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from operator import mul
-from typing import cast
+from typing import Any, cast
 
 from .history import DayCurve, SeriesHistory, local_midnight
 from .models import PARIS
@@ -38,6 +41,15 @@ class Prices:
     base: float
     hp: float
     hc: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PricePeriod:
+    """The plan and prices in force from a day on (None: since the history's start)."""
+
+    start: date | None
+    plan: Plan
+    prices: Prices
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -89,23 +101,94 @@ class _Segments:
         return min(max(inside, 0.0), minutes)
 
 
+def repriced_days(old: Tariff, new: Tariff, days: Iterable[date]) -> set[date]:
+    """Return the days whose cost differs between two tariffs (all if the HC hours do)."""
+    if old.ranges != new.ranges:
+        return set(days)
+    return {
+        day
+        for day in days
+        if (old.period_on(day).plan, old.period_on(day).prices)
+        != (new.period_on(day).plan, new.period_on(day).prices)
+    }
+
+
+def encode_prices(tariff: Tariff) -> dict[str, Any]:
+    """Encode what a cost depends on: the off-peak ranges and the price periods."""
+    return {
+        "ranges": [[item.start, item.end] for item in tariff.ranges],
+        "periods": [
+            {
+                "start": period.start.isoformat() if period.start else None,
+                "plan": period.plan.value,
+                "base": period.prices.base,
+                "hp": period.prices.hp,
+                "hc": period.prices.hc,
+            }
+            for period in tariff.periods
+        ],
+    }
+
+
+def decode_prices(data: Any) -> Tariff:
+    """Decode encode_prices; raise ValueError, KeyError or TypeError on other data."""
+    periods = [
+        PricePeriod(
+            start=date.fromisoformat(item["start"]) if item["start"] else None,
+            plan=Plan(item["plan"]),
+            prices=Prices(
+                base=float(item["base"]), hp=float(item["hp"]), hc=float(item["hc"])
+            ),
+        )
+        for item in data["periods"]
+    ]
+    if not periods or periods[0].start is not None:
+        raise ValueError("no price period since the start")
+    ranges = tuple(
+        OffpeakRange(start=int(start), end=int(end)) for start, end in data["ranges"]
+    )
+    return Tariff(periods[0].plan, periods[0].prices, ranges, periods[1:])
+
+
 class Tariff:
-    """A plan with its prices and off-peak ranges; memoizes the shares it computes."""
+    """
+    Price periods and off-peak ranges; memoizes the shares it computes.
+
+    The plan and prices given apply before the first dated period (or always, with
+    none); `plan` and `prices` are those of the newest period, today's.
+    """
 
     __slots__ = (
         "_dst_days",
         "_segments",
         "_splits",
+        "_starts",
         "_tables",
+        "periods",
         "plan",
         "prices",
         "ranges",
     )
 
-    def __init__(self, plan: Plan, prices: Prices, ranges: Ranges = ()) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        prices: Prices,
+        ranges: Ranges = (),
+        later: Iterable[PricePeriod] = (),
+    ) -> None:
         """Initialize a tariff; no range means every interval is peak."""
-        self.plan = plan
-        self.prices = prices
+        dated = sorted(
+            (period for period in later if period.start is not None),
+            key=lambda period: cast(date, period.start),
+        )
+        self.periods: tuple[PricePeriod, ...] = (
+            PricePeriod(start=None, plan=plan, prices=prices),
+            *dated,
+        )
+        self._starts = tuple(cast(date, period.start) for period in dated)
+        self.plan = self.periods[-1].plan
+        self.prices = self.periods[-1].prices
         self.ranges = ranges
         self._segments = _Segments(ranges) if ranges else None
         # Interval length -> off-peak share of each interval of a 24-hour day.
@@ -120,31 +203,49 @@ class Tariff:
         self._splits: dict[int, tuple[DayCurve, tuple[float, float] | None]] = {}
 
     @classmethod
-    def from_offpeak_text(cls, plan: Plan, prices: Prices, text: str | None) -> Tariff:
+    def from_offpeak_text(
+        cls,
+        plan: Plan,
+        prices: Prices,
+        text: str | None,
+        later: Iterable[PricePeriod] = (),
+    ) -> Tariff:
         """Return the tariff of an off-peak text; an unparsable text means no range."""
         try:
             ranges = parse_offpeak(text)
         except ValueError:
             ranges = ()
-        return cls(plan, prices, ranges)
+        return cls(plan, prices, ranges, later)
+
+    def copy(self) -> Tariff:
+        """Return the same tariff with empty memos (for another thread)."""
+        first = self.periods[0]
+        return Tariff(first.plan, first.prices, self.ranges, self.periods[1:])
 
     def __eq__(self, other: object) -> bool:
         """Compare what the rules depend on."""
         if not isinstance(other, Tariff):
             return NotImplemented
-        return (self.plan, self.prices, self.ranges) == (
-            other.plan,
-            other.prices,
-            other.ranges,
-        )
+        return (self.periods, self.ranges) == (other.periods, other.ranges)
 
     def __hash__(self) -> int:
         """Hash what the rules depend on."""
-        return hash((self.plan, self.prices, self.ranges))
+        return hash((self.periods, self.ranges))
 
     def __repr__(self) -> str:
-        """Return the plan, prices and ranges."""
-        return f"Tariff({self.plan!r}, {self.prices!r}, {self.ranges!r})"
+        """Return the periods and ranges."""
+        return f"Tariff({self.periods!r}, {self.ranges!r})"
+
+    def period_on(self, day: date | None = None) -> PricePeriod:
+        """Return the period in force on a day; no day means today's, the newest."""
+        if day is None:
+            return self.periods[-1]
+        return self.periods[bisect_right(self._starts, day)]
+
+    @property
+    def any_base(self) -> bool:
+        """Return True when some period prices under BASE (one price for HP and HC)."""
+        return any(period.plan is Plan.BASE for period in self.periods)
 
     # The HP/HC split.
 
@@ -255,20 +356,38 @@ class Tariff:
 
     # The cost.
 
-    def unit_prices(self, plan: Plan | None = None) -> tuple[float, float]:
-        """Return the (peak, off-peak) €/kWh under a plan, the tariff's by default."""
-        if (plan or self.plan) is Plan.BASE:
-            return self.prices.base, self.prices.base
-        return self.prices.hp, self.prices.hc
+    def unit_prices(
+        self, plan: Plan | None = None, day: date | None = None
+    ) -> tuple[float, float]:
+        """
+        Return the (peak, off-peak) €/kWh in force on a day, under a plan.
+
+        No day means today's prices; no plan, the plan in force that day.
+        """
+        period = self.period_on(day)
+        prices = period.prices
+        if (plan or period.plan) is Plan.BASE:
+            return prices.base, prices.base
+        return prices.hp, prices.hc
 
     def costs(
-        self, hp_kwh: float, hc_kwh: float, plan: Plan | None = None
+        self,
+        hp_kwh: float,
+        hc_kwh: float,
+        plan: Plan | None = None,
+        day: date | None = None,
     ) -> tuple[float, float]:
-        """Return the (peak, off-peak) cost in € of some energy under a plan."""
-        hp_price, hc_price = self.unit_prices(plan)
+        """Return the (peak, off-peak) cost in € of some energy of a day, under a plan."""
+        hp_price, hc_price = self.unit_prices(plan, day)
         return hp_kwh * hp_price, hc_kwh * hc_price
 
-    def cost(self, hp_kwh: float, hc_kwh: float, plan: Plan | None = None) -> float:
-        """Return the cost in € of some energy under a plan."""
-        hp_cost, hc_cost = self.costs(hp_kwh, hc_kwh, plan)
+    def cost(
+        self,
+        hp_kwh: float,
+        hc_kwh: float,
+        plan: Plan | None = None,
+        day: date | None = None,
+    ) -> float:
+        """Return the cost in € of some energy of a day, under a plan."""
+        hp_cost, hc_cost = self.costs(hp_kwh, hc_kwh, plan, day)
         return hp_cost + hc_cost
