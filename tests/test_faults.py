@@ -17,7 +17,7 @@ from custom_components.enedis_gateway.diagnostics import (
     async_get_config_entry_diagnostics,
 )
 from custom_components.enedis_gateway.linky.budget import day_of, gateway_clock
-from custom_components.enedis_gateway.linky.models import Gateway as Protocol
+from custom_components.enedis_gateway.linky.models import SITE_URLS, Gateway as Protocol
 from simulator import Fault
 from simulator.testing import start_simulator
 
@@ -151,9 +151,12 @@ async def test_fault_matrix(
         assert during.attributes["daily"] == card.attributes["daily"]
     assert contains(readings(hass_storage, entry.entry_id), before)
     issues = ir.async_get(hass)
-    assert (issues.async_get_issue(DOMAIN, f"consent_expired_{PDL}") is not None) is (
-        fault in AUTH_FAULTS
-    )
+    consent = issues.async_get_issue(DOMAIN, f"consent_expired_{PDL}")
+    assert (consent is not None) is (fault in AUTH_FAULTS)
+    if consent is not None:
+        # The site where the consent is renewed, not the API's address.
+        assert consent.learn_more_url == SITE_URLS[Protocol(protocol)]
+        assert not consent.learn_more_url.endswith("/api")
     assert (issues.async_get_issue(DOMAIN, f"quota_reached_{PDL}") is not None) is (
         fault in QUOTA_FAULTS and (fault, protocol) not in QUOTA_LIFTED
     )

@@ -24,6 +24,7 @@ from custom_components.enedis_gateway.linky.influx_lines import (
     line,
     mark_exported,
     pending_units,
+    unmark_exported,
 )
 from custom_components.enedis_gateway.linky.models import (
     DailyReading,
@@ -316,6 +317,13 @@ def test_marks_round_trip(done: set[int], more: set[int], other: set[int]) -> No
     runs = sum(1 for n in everything if n - 1 not in everything)
     assert sum(key.startswith("daily:") for key in marks) == runs
     assert all(value.tzinfo is not None for value in marks.values())
+    # Days repriced are exported again: unmarked, the rest kept as spans.
+    unmarked = unmark_exported(marks, ExportKind.DAILY, days(more))
+    left = everything - more
+    assert exported_days(unmarked, ExportKind.DAILY) == days(left)
+    assert exported_days(unmarked, ExportKind.DETAIL) == days(other)
+    runs = sum(1 for n in left if n - 1 not in left)
+    assert sum(key.startswith("daily:") for key in unmarked) == runs
 
 
 def test_unreadable_mark_is_ignored() -> None:

@@ -8,7 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
-from .linky.models import DEFAULT_URLS, PARIS, Gateway
+from .linky.models import PARIS, SITE_URLS, Gateway
 
 ENEDIS_ACCOUNT_URL = "https://mon-compte-client.enedis.fr"
 
@@ -35,7 +35,7 @@ def quota_reached(hass: HomeAssistant, pdl: str, resume_at: datetime) -> None:
 
 def consent_expired(hass: HomeAssistant, pdl: str, gateway: Gateway) -> None:
     """Say that the consent or the token must be renewed on the gateway's site."""
-    url = DEFAULT_URLS[gateway]
+    url = SITE_URLS[gateway]
     ir.async_create_issue(
         hass,
         DOMAIN,

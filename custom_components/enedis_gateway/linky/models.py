@@ -24,6 +24,12 @@ DEFAULT_URLS: dict[Gateway, str] = {
     Gateway.ENEDIS_GATEWAY: "https://enedisgateway.tech/api",
     Gateway.MYELECTRICALDATA_V2: "https://www.v2.myelectricaldata.fr/api",
 }
+# Where a user gives or renews the Enedis consent and finds the token.
+SITE_URLS: dict[Gateway, str] = {
+    Gateway.MYELECTRICALDATA: "https://www.myelectricaldata.fr",
+    Gateway.ENEDIS_GATEWAY: "https://enedisgateway.tech",
+    Gateway.MYELECTRICALDATA_V2: "https://www.v2.myelectricaldata.fr",
+}
 
 # MyElectricalData v2's detail/batch endpoints serve up to 729 days of load curve per call.
 BATCH_MAX_DAYS = 729
