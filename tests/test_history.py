@@ -33,6 +33,7 @@ from custom_components.enedis_gateway.linky.models import (
     MaxPowerReading,
     MeasureType,
 )
+from custom_components.enedis_gateway.linky.tempo import TempoColor
 from simulator import Household
 
 CURVE = MeasureType.CONSUMPTION_LOAD_CURVE
@@ -540,3 +541,23 @@ def test_decode_rejects_what_is_not_an_object(data: object) -> None:
     """The data of a store file must be an object."""
     with pytest.raises(ValueError, match="history is not an object"):
         decode_history(data)  # type: ignore[arg-type]
+
+
+def test_tempo_colours_round_trip() -> None:
+    """Tempo colours are stored with the readings, merged by day, kept when wiped."""
+    history = History()
+    assert history.merge_tempo({date(2026, 1, 5): TempoColor.RED}) == 1
+    assert history.merge_tempo({date(2026, 1, 5): TempoColor.RED}) == 0
+    revision = history.revision
+    assert history.merge_tempo({date(2026, 1, 6): TempoColor.WHITE}) == 1
+    assert history.revision == revision + 1
+    data = json.loads(json.dumps(encode_history(history, FetchState())))
+    assert data["tempo"] == {"2026-01-05": "RED", "2026-01-06": "WHITE"}
+    assert decode_history(data).history.tempo == history.tempo
+    # A file of 0.1.0 has no colours; a wrong colour is not a history.
+    del data["tempo"]
+    assert decode_history(data).history.tempo == {}
+    with pytest.raises(InvalidHistoryError, match="tempo.2026-01-05"):
+        decode_history({**data, "tempo": {"2026-01-05": "PINK"}})
+    assert history.emptied().tempo == history.tempo
+    assert history.readings_copy().tempo == history.tempo

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 import math
@@ -19,6 +19,7 @@ from .models import (
     MeasureType,
 )
 from .parsing import CURVE_MINUTES, MAX_YEAR, MIN_YEAR
+from .tempo import TempoColor
 
 STORAGE_VERSION = 1
 SKIP_AFTER = 7
@@ -117,6 +118,8 @@ class History:
     addresses: Addresses | None = None
     consumption: SeriesHistory = field(default_factory=SeriesHistory)
     production: SeriesHistory = field(default_factory=SeriesHistory)
+    # RTE's Tempo colour of each day (the day runs 06:00 to 06:00 the next morning).
+    tempo: dict[date, TempoColor] = field(default_factory=dict)
     # Bumped by every change to the readings or the contract; not stored.
     revision: int = field(default=0, compare=False)
 
@@ -127,16 +130,28 @@ class History:
             addresses=self.addresses,
             consumption=self.consumption.copy(),
             production=self.production.copy(),
+            tempo=dict(self.tempo),
             revision=self.revision,
         )
 
     def emptied(self) -> History:
-        """Return a history without readings, keeping the contract and address."""
+        """Return a history without readings, keeping the contract, address and colours."""
         return History(
             contract=self.contract,
             addresses=self.addresses,
+            tempo=dict(self.tempo),
             revision=self.revision + 1,
         )
+
+    def merge_tempo(self, colours: Mapping[date, TempoColor]) -> int:
+        """Store Tempo colours; return how many days changed."""
+        changed = 0
+        for day, colour in colours.items():
+            if self.tempo.get(day) is not colour:
+                self.tempo[day] = colour
+                changed += 1
+        self.revision += changed
+        return changed
 
     def set_contract(self, contract: Contract) -> None:
         """Store the contract (its activation date bounds the history)."""
@@ -513,6 +528,10 @@ def encode_history(history: History, fetch: FetchState) -> dict[str, Any]:
         "addresses": history.addresses.raw if history.addresses else None,
         "consumption": _encode_series(history.consumption),
         "production": _encode_series(history.production),
+        "tempo": {
+            day.isoformat(): colour.value
+            for day, colour in sorted(history.tempo.items())
+        },
         "attempts": {
             kind.value: {
                 day.isoformat(): [attempt.count, attempt.last.isoformat()]
@@ -545,6 +564,10 @@ def decode_history(data: dict[str, Any]) -> StoredHistory:
         addresses=Addresses(raw=_object(addresses, "addresses")) if addresses else None,
         consumption=_decode_series(data.get("consumption", {}), "consumption"),
         production=_decode_series(data.get("production", {}), "production"),
+        tempo={
+            day: _parsed(TempoColor, _text(colour, label), label)
+            for day, label, colour in _per_day(data.get("tempo", {}), "tempo")
+        },
     )
     fetch = FetchState(
         attempts={
