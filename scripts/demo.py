@@ -491,9 +491,18 @@ class Demo:
 
     async def _set_options(self, api: HassApi, entry_id: str) -> bool:
         """Raise the call budget and turn the MQTT mirror on; return True if changed."""
-        form = await api.post(
+        menu = await api.post(
             "config/config_entries/options/flow",
             {"handler": entry_id},
+        )
+        # The options open on a menu: the settings, or the dated price periods.
+        form = (
+            await api.post(
+                f"config/config_entries/options/flow/{menu['flow_id']}",
+                {"next_step_id": "settings"},
+            )
+            if menu.get("type") == "menu"
+            else menu
         )
         if form.get("type") != "form":
             await api.delete(f"config/config_entries/options/flow/{form['flow_id']}")

@@ -119,6 +119,9 @@ async def test_meters_sharing_a_token_never_pass_the_ceiling(
     assert first_calls[DAY_ONE] == first_budget
     # The options form says who shares the token and what is left today.
     result = await hass.config_entries.options.async_init(first.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
     placeholders = result["description_placeholders"]
     assert placeholders["meters"] == f"Linky {PDL}, Linky {OTHER_PDL}"
     assert placeholders["meter_count"] == "2"

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from homeassistant.config_entries import SOURCE_USER
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigEntryState,
+    ConfigFlowResult,
+)
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.enedis_gateway.config_flow import (
     SECTION_ADVANCED as ADVANCED,
@@ -24,11 +32,14 @@ from custom_components.enedis_gateway.const import (
     CONF_PRICE_BASE,
     CONF_PRICE_HC,
     CONF_PRICE_HP,
+    CONF_PRICE_PERIODS,
+    CONF_START,
     DOMAIN,
 )
 from simulator import Fault
 
 from .conftest import PDL, TOKEN, Gateway, make_entry
+from .helpers import activated_on, paris, setup
 from .test_translations import load as load_translations
 
 PRICES = {
@@ -37,6 +48,31 @@ PRICES = {
     CONF_PRICE_HP: 0.27,
     CONF_PRICE_HC: 0.2068,
     CONF_OFFPEAK_HOURS: "",
+}
+
+# Dated prices as the options store them; "today" is 2026-03-10 in these tests.
+TODAY = "2026-03-10 12:00:00"
+AUGUST_2025 = {
+    CONF_START: "2025-08-01",
+    CONF_PLAN: "BASE",
+    CONF_PRICE_BASE: 0.2516,
+    CONF_PRICE_HP: 0.27,
+    CONF_PRICE_HC: 0.2068,
+}
+FEBRUARY_2026 = {
+    CONF_START: "2026-02-01",
+    CONF_PLAN: "HP/HC",
+    CONF_PRICE_BASE: 0.1952,
+    CONF_PRICE_HP: 0.27,
+    CONF_PRICE_HC: 0.2068,
+}
+# The same period as the form takes it: French decimal commas.
+FEBRUARY_FORM = {
+    CONF_START: "2026-02-01",
+    CONF_PLAN: "HP/HC",
+    CONF_PRICE_BASE: "0,1952",
+    CONF_PRICE_HP: "0,2700",
+    CONF_PRICE_HC: "0,2068",
 }
 
 pytestmark = pytest.mark.usefixtures(
@@ -287,12 +323,40 @@ async def test_reconfigure(hass: HomeAssistant, gateway: Gateway) -> None:
     assert entry.data[CONF_URL] == gateway.url("enedis_gateway")
 
 
-async def test_options(hass: HomeAssistant, gateway: Gateway) -> None:
-    """The options flow validates prices and hours and stores every option."""
-    entry = make_entry(gateway)
-    entry.add_to_hass(hass)
+async def open_options(
+    hass: HomeAssistant, entry: MockConfigEntry, *steps: dict[str, Any]
+) -> ConfigFlowResult:
+    """Open the options flow of an entry and submit the menu choice and any forms."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "init"
+    for user_input in steps:
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], user_input
+        )
+    return result
+
+
+def menu(step: str) -> dict[str, str]:
+    """Return the menu choice of a step."""
+    return {"next_step_id": step}
+
+
+def form_defaults(result: ConfigFlowResult) -> dict[str, Any]:
+    """Return the values a form is prefilled with."""
+    return {
+        key.schema: key.default()
+        for key in result["data_schema"].schema
+        if key.default is not vol.UNDEFINED
+    }
+
+
+async def test_options(hass: HomeAssistant, gateway: Gateway) -> None:
+    """The settings validate prices and hours, store every option, keep the periods."""
+    entry = make_entry(gateway, options={CONF_PRICE_PERIODS: [FEBRUARY_2026]})
+    entry.add_to_hass(hass)
+    result = await open_options(hass, entry, menu("settings"))
+    assert result["step_id"] == "settings"
     form = {
         **PRICES,
         "consumption": True,
@@ -316,11 +380,271 @@ async def test_options(hass: HomeAssistant, gateway: Gateway) -> None:
     assert entry.options["cycle"] == 7200
     assert entry.options[CONF_MAX_CALLS] == 10
     assert entry.options["consumption_max_power"] is False
+    assert entry.options[CONF_PRICE_PERIODS] == [FEBRUARY_2026]
 
 
-def labels(step: str, schema: Any, lang: str) -> list[str]:
+@pytest.mark.parametrize(
+    ("periods", "options"),
+    [
+        ([], ["settings", "add_period"]),
+        ([FEBRUARY_2026], ["settings", "add_period", "edit_period"]),
+    ],
+)
+async def test_options_menu(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    periods: list[dict[str, Any]],
+    options: list[str],
+) -> None:
+    """The menu offers to edit the periods only when there is one."""
+    entry = make_entry(gateway, options={CONF_PRICE_PERIODS: periods})
+    entry.add_to_hass(hass)
+    result = await open_options(hass, entry)
+    assert result["menu_options"] == options
+
+
+async def test_add_periods(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """Two periods are added, prefilled with today's prices; the list is kept by start."""
+    freezer.move_to(paris(TODAY))
+    entry = make_entry(gateway)
+    entry.add_to_hass(hass)
+    result = await open_options(hass, entry, menu("add_period"))
+    assert result["step_id"] == "add_period"
+    assert form_defaults(result) == {
+        CONF_PLAN: "HP/HC",
+        CONF_PRICE_BASE: 0.2516,
+        CONF_PRICE_HP: 0.27,
+        CONF_PRICE_HC: 0.2068,
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], FEBRUARY_FORM
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {CONF_PRICE_PERIODS: [FEBRUARY_2026]}
+    # Today's prices are now February's; an older period goes first in the list.
+    result = await open_options(hass, entry, menu("add_period"))
+    assert form_defaults(result) == {
+        CONF_PLAN: "HP/HC",
+        CONF_PRICE_BASE: 0.1952,
+        CONF_PRICE_HP: 0.27,
+        CONF_PRICE_HC: 0.2068,
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**AUGUST_2025, CONF_PRICE_BASE: "0.2516"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {CONF_PRICE_PERIODS: [AUGUST_2025, FEBRUARY_2026]}
+
+
+# A period that replaces AUGUST_2025 (changed) or joins the list (added).
+SEPTEMBER_2025 = {**AUGUST_2025, CONF_START: "2025-09-01", CONF_PRICE_BASE: 0.2}
+
+
+@pytest.mark.parametrize(
+    ("steps", "extra", "stored"),
+    [
+        ([menu("add_period")], {}, [AUGUST_2025, SEPTEMBER_2025, FEBRUARY_2026]),
+        (
+            [menu("edit_period"), {"period": "2025-08-01"}],
+            {"delete": False},
+            [SEPTEMBER_2025, FEBRUARY_2026],
+        ),
+    ],
+    ids=["add", "change"],
+)
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({CONF_START: "2026-03-11"}, {CONF_START: "start_in_future"}),
+        ({CONF_START: "2027-01-01"}, {CONF_START: "start_in_future"}),
+        ({CONF_START: "2026-02-01"}, {CONF_START: "start_taken"}),
+        ({CONF_PRICE_HP: "abc"}, {CONF_PRICE_HP: "invalid_price"}),
+        ({CONF_PRICE_HC: "10,5"}, {CONF_PRICE_HC: "invalid_price"}),
+        ({CONF_PRICE_BASE: "1e-1"}, {CONF_PRICE_BASE: "invalid_price"}),
+        (
+            {CONF_START: "2026-02-01", CONF_PRICE_BASE: "-0,2"},
+            {CONF_START: "start_taken", CONF_PRICE_BASE: "invalid_price"},
+        ),
+    ],
+)
+async def test_period_errors_then_recover(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+    steps: list[dict[str, Any]],
+    extra: dict[str, bool],
+    stored: list[dict[str, Any]],
+    changes: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    """A future or taken start and a bad price get a field error, then the period saves."""
+    freezer.move_to(paris(TODAY))
+    periods = [AUGUST_2025, FEBRUARY_2026]
+    entry = make_entry(gateway, options={CONF_PRICE_PERIODS: periods})
+    entry.add_to_hass(hass)
+    result = await open_options(hass, entry, *steps)
+    form = {**SEPTEMBER_2025, CONF_PRICE_BASE: "0,2", **extra}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**form, **changes}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert entry.options == {CONF_PRICE_PERIODS: periods}
+    for lang in ("en", "fr"):
+        texts = load_translations(lang)["options"]["error"]
+        assert all(texts.get(key) for key in errors.values())
+    result = await hass.config_entries.options.async_configure(result["flow_id"], form)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {CONF_PRICE_PERIODS: stored}
+
+
+@pytest.mark.parametrize(
+    ("moment", "errors"),
+    [
+        # 00:30 in Paris is still the day before in UTC: the start is today.
+        ("2026-03-10 00:30:00", None),
+        ("2026-03-09 23:30:00", {CONF_START: "start_in_future"}),
+    ],
+)
+async def test_period_start_is_checked_in_local_time(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    freezer: FrozenDateTimeFactory,
+    moment: str,
+    errors: dict[str, str] | None,
+) -> None:
+    """Today is the day in Home Assistant's time zone, not in UTC."""
+    freezer.move_to(paris(moment))
+    entry = make_entry(gateway)
+    entry.add_to_hass(hass)
+    result = await open_options(
+        hass,
+        entry,
+        menu("add_period"),
+        {**FEBRUARY_FORM, CONF_START: "2026-03-10"},
+    )
+    assert result.get("errors") == errors
+
+
+async def test_edit_period(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """A period is picked from a list, shown prefilled, then its prices and start change."""
+    freezer.move_to(paris(TODAY))
+    entry = make_entry(
+        gateway,
+        options={CONF_MAX_CALLS: 10, CONF_PRICE_PERIODS: [AUGUST_2025, FEBRUARY_2026]},
+    )
+    entry.add_to_hass(hass)
+    result = await open_options(hass, entry, menu("edit_period"))
+    assert result["step_id"] == "edit_period"
+    picker = result["data_schema"].schema
+    assert form_defaults(result) == {"period": "2026-02-01"}
+    assert [option["label"] for option in picker["period"].config["options"]] == [
+        "2025-08-01 : BASE 0,2516 €/kWh",
+        "2026-02-01 : HP/HC 0,2700 / 0,2068 €/kWh",
+    ]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"period": "2026-02-01"}
+    )
+    assert result["step_id"] == "change_period"
+    assert result["description_placeholders"] == {CONF_START: "2026-02-01"}
+    assert form_defaults(result) == {**FEBRUARY_2026, "delete": False}
+    # Its own start is not taken: only the price changes.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**FEBRUARY_FORM, CONF_PRICE_HP: "0,2801", "delete": False}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    changed = {**FEBRUARY_2026, CONF_PRICE_HP: 0.2801}
+    assert entry.options == {
+        CONF_MAX_CALLS: 10,
+        CONF_PRICE_PERIODS: [AUGUST_2025, changed],
+    }
+    # Moved before August 2025, it goes first.
+    result = await open_options(
+        hass,
+        entry,
+        menu("edit_period"),
+        {"period": "2026-02-01"},
+        {**changed, CONF_START: "2025-02-01", "delete": False},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_PRICE_PERIODS] == [
+        {**changed, CONF_START: "2025-02-01"},
+        AUGUST_2025,
+    ]
+
+
+async def test_delete_periods(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """Deleting ignores the other fields; without periods the menu hides the edit."""
+    freezer.move_to(paris(TODAY))
+    entry = make_entry(
+        gateway,
+        options={CONF_MAX_CALLS: 10, CONF_PRICE_PERIODS: [AUGUST_2025, FEBRUARY_2026]},
+    )
+    entry.add_to_hass(hass)
+    result = await open_options(
+        hass,
+        entry,
+        menu("edit_period"),
+        {"period": "2025-08-01"},
+        {**AUGUST_2025, CONF_START: "2026-02-01", CONF_PRICE_HP: "abc", "delete": True},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {CONF_MAX_CALLS: 10, CONF_PRICE_PERIODS: [FEBRUARY_2026]}
+    result = await open_options(
+        hass,
+        entry,
+        menu("edit_period"),
+        {"period": "2026-02-01"},
+        {**FEBRUARY_2026, "delete": True},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {CONF_MAX_CALLS: 10}
+    result = await open_options(hass, entry)
+    assert result["menu_options"] == ["settings", "add_period"]
+
+
+async def test_period_changes_make_no_gateway_call(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """Adding, changing and deleting periods on a loaded entry calls no gateway."""
+    # A young meter: its whole history in the first refresh, in a few calls.
+    contract = activated_on(gateway, date(2026, 11, 1))
+    freezer.move_to(paris("2026-11-20 09:00:00"))
+    entry = make_entry(gateway, contract=contract)
+    await setup(hass, entry)
+    calls = len(gateway.sim.calls)
+    assert calls > 0
+    september = {**FEBRUARY_FORM, CONF_START: "2026-09-01"}
+    for steps in (
+        [menu("add_period"), FEBRUARY_FORM],
+        [menu("add_period"), september],
+        [
+            menu("edit_period"),
+            {"period": "2026-09-01"},
+            {**september, CONF_PRICE_HP: 1, "delete": False},
+        ],
+        [menu("edit_period"), {"period": "2026-02-01"}, {**september, "delete": True}],
+        [menu("settings"), {**PRICES, CONF_PRICE_BASE: "0,2"}],
+    ):
+        result = await open_options(hass, entry, *steps)
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.options[CONF_PRICE_PERIODS] == [
+        {**FEBRUARY_2026, CONF_START: "2026-09-01", CONF_PRICE_HP: 1.0}
+    ]
+    assert entry.state is ConfigEntryState.LOADED
+    assert len(gateway.sim.calls) == calls
+
+
+def labels(step: str, schema: Any, lang: str, flow: str = "config") -> list[str]:
     """Return the fields of a form (sections and their fields too) that have no label."""
-    texts = load_translations(lang)["config"]["step"][step]
+    texts = load_translations(lang)[flow]["step"][step]
     missing = []
     for key, value in schema.schema.items():
         if isinstance(value, section):
@@ -332,8 +656,12 @@ def labels(step: str, schema: Any, lang: str) -> list[str]:
                 for inner in value.schema.schema
                 if inner.schema not in texts_of.get("data", {})
             ]
-        elif key.schema not in texts.get("data", {}):
-            missing.append(f"data.{key.schema}")
+        else:
+            missing += [
+                f"{kind}.{key.schema}"
+                for kind in ("data", "data_description")
+                if not texts.get(kind, {}).get(key.schema)
+            ]
     return missing
 
 
@@ -341,12 +669,29 @@ def labels(step: str, schema: Any, lang: str) -> list[str]:
 async def test_every_field_and_section_has_a_label(
     hass: HomeAssistant, gateway: Gateway, lang: str
 ) -> None:
-    """The user and reconfigure forms label each field, sections included."""
+    """Every form labels and describes each field, sections and menu choices included."""
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
     assert labels("user", result["data_schema"], lang) == []
-    entry = make_entry(gateway)
+    entry = make_entry(gateway, options={CONF_PRICE_PERIODS: [FEBRUARY_2026]})
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)
     assert labels("reconfigure", result["data_schema"], lang) == []
+    texts = load_translations(lang)["options"]["step"]
+    result = await open_options(hass, entry)
+    assert texts["init"]["description"]
+    assert [
+        option
+        for option in result["menu_options"]
+        if not texts["init"]["menu_options"].get(option)
+    ] == []
+    for steps in (
+        [menu("settings")],
+        [menu("add_period")],
+        [menu("edit_period")],
+        [menu("edit_period"), {"period": "2026-02-01"}],
+    ):
+        result = await open_options(hass, entry, *steps)
+        assert texts[result["step_id"]]["title"]
+        assert labels(result["step_id"], result["data_schema"], lang, "options") == []

@@ -405,6 +405,9 @@ async def test_options_flow_validation(
     entry = make_entry(gateway)
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
     closed = f"http://127.0.0.1:{closed_port()}"
     form = options_form(influx, **changes)
     form["influxdb_url"] = form["influxdb_url"].replace("CLOSED", closed)
@@ -437,6 +440,9 @@ async def test_options_keep_token_and_skip_needless_checks(
 
     async def submit(**changes: object) -> ConfigFlowResult:
         result = await hass.config_entries.options.async_init(entry.entry_id)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"next_step_id": "settings"}
+        )
         return await hass.config_entries.options.async_configure(
             result["flow_id"], options_form(influx, **changes)
         )

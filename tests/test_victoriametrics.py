@@ -458,6 +458,9 @@ async def test_options_flow_check_passes(
         "influxdb_bucket": BUCKET,
     }
     result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
     # The check is real: a port where nothing listens fails it.
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**form, "influxdb_url": f"http://127.0.0.1:{free_port()}"}

@@ -1,9 +1,11 @@
-"""Config flow: gateway, token and PDL, then prices; reauth, reconfigure and options."""
+"""Config flow (gateway, token, PDL, prices; reauth, reconfigure) and options flow."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import date
 import ipaddress
+from operator import itemgetter
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,8 +15,10 @@ from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+import homeassistant.helpers.config_validation as cv
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    DateSelector,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -26,6 +30,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from . import user_agent
@@ -54,8 +59,10 @@ from .const import (
     CONF_PRICE_BASE,
     CONF_PRICE_HC,
     CONF_PRICE_HP,
+    CONF_PRICE_PERIODS,
     CONF_PRODUCTION,
     CONF_PRODUCTION_DETAIL,
+    CONF_START,
     DEFAULT_MAX_CALLS,
     DEFAULT_OPTIONS,
     DOMAIN,
@@ -106,6 +113,11 @@ INFLUXDB_ERROR_FIELDS = {
     ERROR_NOT_FOUND: CONF_INFLUXDB_BUCKET,
 }
 ERROR_INVALID_PREFIX = "invalid_mqtt_prefix"
+ERROR_START_IN_FUTURE = "start_in_future"
+ERROR_START_TAKEN = "start_taken"
+# The period picked in the edit_period step, and the box that deletes it.
+CONF_PERIOD = "period"
+CONF_DELETE = "delete"
 MAX_PRICE = 10.0
 # Digits with an optional dot or comma decimal part; float() would also take "0_1" or "1e1".
 _PRICE_RE = re.compile(r"^\d+(?:[.,]\d+)?$")
@@ -164,8 +176,8 @@ def _price_selector() -> PriceSelector:
     )
 
 
-def _validate_prices(
-    user_input: dict[str, Any], errors: dict[str, str]
+def _clean_prices(
+    user_input: Mapping[str, Any], errors: dict[str, str]
 ) -> dict[str, Any]:
     """Return the input with prices as floats, adding a field error for each bad one."""
     cleaned = dict(user_input)
@@ -176,6 +188,14 @@ def _validate_prices(
             cleaned[key] = parse_price(user_input[key])
         except (TypeError, ValueError):
             errors[key] = "invalid_price"
+    return cleaned
+
+
+def _validate_prices(
+    user_input: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    """Return the input with prices as floats and the off-peak hours checked."""
+    cleaned = _clean_prices(user_input, errors)
     offpeak = str(user_input.get(CONF_OFFPEAK_HOURS, "")).strip()
     try:
         parse_offpeak(offpeak)
@@ -257,8 +277,9 @@ def _exporters_schema(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
     }
 
 
-def _prices_schema(defaults: Mapping[str, Any]) -> vol.Schema:
-    fields: dict[vol.Marker, Any] = {
+def _plan_fields(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+    """Return the plan and price fields, shared by the prices and the period forms."""
+    return {
         vol.Required(CONF_PLAN, default=defaults[CONF_PLAN]): SelectSelector(
             SelectSelectorConfig(
                 options=[PLAN_BASE, PLAN_HPHC],
@@ -270,12 +291,68 @@ def _prices_schema(defaults: Mapping[str, Any]) -> vol.Schema:
             vol.Required(key, default=defaults[key]): _price_selector()
             for key in PRICE_KEYS
         },
+    }
+
+
+def _prices_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    fields: dict[vol.Marker, Any] = {
+        **_plan_fields(defaults),
         vol.Optional(
             CONF_OFFPEAK_HOURS,
             description={"suggested_value": defaults[CONF_OFFPEAK_HOURS]},
         ): TextSelector(),
     }
     return vol.Schema(fields)
+
+
+def _period_schema(defaults: Mapping[str, Any], *, delete: bool = False) -> vol.Schema:
+    """Return the form of a price period: its start, plan and prices (no off-peak hours)."""
+    fields: dict[vol.Marker, Any] = {
+        vol.Required(
+            CONF_START, default=defaults.get(CONF_START, vol.UNDEFINED)
+        ): DateSelector(),
+        **_plan_fields(defaults),
+    }
+    if delete:
+        fields[vol.Required(CONF_DELETE, default=False)] = BooleanSelector()
+    return vol.Schema(fields)
+
+
+def _validate_period(
+    user_input: Mapping[str, Any],
+    others: Sequence[Mapping[str, Any]],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    """Return a period as stored: a start not in the future nor another's, valid prices."""
+    cleaned = _clean_prices(user_input, errors)
+    start: date = cv.date(user_input[CONF_START])
+    # Today in Home Assistant's time zone: the day a new price is first billed.
+    if start > dt_util.now().date():
+        errors[CONF_START] = ERROR_START_IN_FUTURE
+    elif start.isoformat() in {period[CONF_START] for period in others}:
+        errors[CONF_START] = ERROR_START_TAKEN
+    return {
+        CONF_START: start.isoformat(),
+        CONF_PLAN: cleaned[CONF_PLAN],
+        **{key: cleaned[key] for key in PRICE_KEYS},
+    }
+
+
+def _format_price(price: float) -> str:
+    """Return a price with at least four decimals and a decimal comma."""
+    decimals = max(4, len(str(price).partition(".")[2]))
+    return f"{price:.{decimals}f}".replace(".", ",")
+
+
+def _period_label(period: Mapping[str, Any]) -> str:
+    """Return how a period shows in a list: its start, plan and prices."""
+    keys = (
+        (CONF_PRICE_BASE,)
+        if period[CONF_PLAN] == PLAN_BASE
+        else (CONF_PRICE_HP, CONF_PRICE_HC)
+    )
+    prices = " / ".join(_format_price(period[key]) for key in keys)
+    return f"{period[CONF_START]} : {period[CONF_PLAN]} {prices} €/kWh"
 
 
 class EnedisConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -644,12 +721,26 @@ def _max_calls(entry: EnedisConfigEntry) -> int:
 
 
 class EnedisOptionsFlow(OptionsFlow):
-    """Options of a Linky PDL."""
+    """Options of a Linky PDL: its settings, and the prices of dated periods."""
+
+    def __init__(self) -> None:
+        """Initialize the flow."""
+        # The start of the period picked in edit_period.
+        self._editing: str | None = None
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show every option."""
+        """Offer the settings, a new price period, or a change to one."""
+        menu = ["settings", "add_period"]
+        if self._periods():
+            menu.append("edit_period")
+        return self.async_show_menu(step_id="init", menu_options=menu)
+
+    async def async_step_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show every option but the price periods."""
         errors: dict[str, str] = {}
         current = {**DEFAULT_OPTIONS, **self.config_entry.options}
         if user_input is not None:
@@ -697,11 +788,104 @@ class EnedisOptionsFlow(OptionsFlow):
             .extend(_exporters_schema(current))
         )
         return self.async_show_form(
-            step_id="init",
+            step_id="settings",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
             description_placeholders=await self._async_budget_placeholders(),
         )
+
+    async def async_step_add_period(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Add the plan and prices in force from a date."""
+        errors: dict[str, str] = {}
+        periods = self._periods()
+        if user_input is not None:
+            period = _validate_period(user_input, periods, errors)
+            if not errors:
+                return self._async_save_periods([*periods, period])
+        return self.async_show_form(
+            step_id="add_period",
+            data_schema=self.add_suggested_values_to_schema(
+                _period_schema(self._prices_in_force()), user_input
+            ),
+            errors=errors,
+        )
+
+    async def async_step_edit_period(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the period to change or delete."""
+        if user_input is not None:
+            self._editing = user_input[CONF_PERIOD]
+            return await self.async_step_change_period()
+        periods = self._periods()
+        options = [
+            SelectOptionDict(value=period[CONF_START], label=_period_label(period))
+            for period in periods
+        ]
+        return self.async_show_form(
+            step_id="edit_period",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(
+                        CONF_PERIOD, default=periods[-1][CONF_START]
+                    ): SelectSelector(
+                        SelectSelectorConfig(
+                            options=options, mode=SelectSelectorMode.LIST
+                        )
+                    )
+                }
+            ),
+        )
+
+    async def async_step_change_period(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the start, plan or prices of the picked period, or delete it."""
+        errors: dict[str, str] = {}
+        periods = self._periods()
+        period = next(item for item in periods if item[CONF_START] == self._editing)
+        others = [item for item in periods if item is not period]
+        if user_input is not None:
+            if user_input[CONF_DELETE]:
+                return self._async_save_periods(others)
+            changed = _validate_period(user_input, others, errors)
+            if not errors:
+                return self._async_save_periods([*others, changed])
+        return self.async_show_form(
+            step_id="change_period",
+            data_schema=self.add_suggested_values_to_schema(
+                _period_schema(period, delete=True), user_input
+            ),
+            errors=errors,
+            description_placeholders={CONF_START: period[CONF_START]},
+        )
+
+    def _periods(self) -> list[dict[str, Any]]:
+        """Return the entry's price periods, oldest first."""
+        return list(self.config_entry.options.get(CONF_PRICE_PERIODS, []))
+
+    def _prices_in_force(self) -> dict[str, Any]:
+        """Return today's plan and prices: the last period started, else the entry's."""
+        today = dt_util.now().date().isoformat()
+        started = [item for item in self._periods() if item[CONF_START] <= today]
+        source = (
+            started[-1] if started else {**DEFAULT_OPTIONS, **self.config_entry.options}
+        )
+        return {key: source[key] for key in (CONF_PLAN, *PRICE_KEYS)}
+
+    @callback
+    def _async_save_periods(self, periods: list[dict[str, Any]]) -> ConfigFlowResult:
+        """Save the options with these periods by start; without any, drop the key."""
+        options = {
+            key: value
+            for key, value in self.config_entry.options.items()
+            if key != CONF_PRICE_PERIODS
+        }
+        if periods:
+            options[CONF_PRICE_PERIODS] = sorted(periods, key=itemgetter(CONF_START))
+        return self.async_create_entry(data=options)
 
     async def _async_budget_placeholders(self) -> dict[str, str]:
         """Describe today's calls of this meter and of every meter sharing its token."""
