@@ -8,6 +8,7 @@ from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.enedis_gateway.linky.energy_stats import (
+    TEMPO_SERIES,
     DayRows,
     Digests,
     Row,
@@ -20,12 +21,16 @@ from custom_components.enedis_gateway.linky.energy_stats import (
 )
 from custom_components.enedis_gateway.linky.history import History, local_midnight
 from custom_components.enedis_gateway.linky.models import (
+    PARIS,
     DailyReading,
     LoadCurvePoint,
     MeasureType,
 )
 from custom_components.enedis_gateway.linky.offpeak import parse_offpeak
 from custom_components.enedis_gateway.linky.tariff import Plan, Prices, Tariff
+from custom_components.enedis_gateway.linky.tempo import TempoColor
+
+from .curves import day_points
 
 DAY = date(2025, 1, 6)
 PRICES = Prices(base=0.25, hp=0.3, hc=0.2)
@@ -259,3 +264,58 @@ def test_any_sequence_of_updates_leaves_exactly_the_wanted_rows(
         }
         first = min(recorder)
         assert recorder[first][0] == recorder[first][1]
+
+
+TEMPO_PRICES = Prices(
+    base=0.25,
+    hp=0.3,
+    hc=0.2,
+    blue_hp=0.16,
+    blue_hc=0.13,
+    white_hp=0.19,
+    white_hc=0.15,
+    red_hp=0.76,
+    red_hc=0.16,
+)
+
+
+@pytest.mark.parametrize(
+    "day", [date(2025, 1, 7), date(2025, 3, 30), date(2025, 10, 26)]
+)
+def test_tempo_series_and_cost_follow_the_tempo_day(day: date) -> None:
+    """Six Tempo series sum to the total each hour; before 06:00, the day before's colour."""
+    history = History()
+    # Each interval's watts is its index: every hour has its own energy.
+    points = day_points(day, lambda index: 100.0 + index)
+    history.merge_curve(MeasureType.CONSUMPTION_LOAD_CURVE, points)
+    eve = day - timedelta(days=1)
+    colours = {eve: TempoColor.WHITE, day: TempoColor.RED}
+    tariff = Tariff(Plan.TEMPO, TEMPO_PRICES, HC_22_6, (), colours)
+    series = build_series(history, kinds=KINDS, tariff=tariff)
+    total = dict(series[Series.CONSUMPTION][0].rows)
+    tempo = {key: dict(series[value][0].rows) for key, value in TEMPO_SERIES.items()}
+    cost = dict(series[Series.CONSUMPTION_COST][0].rows)
+    assert len(total) == len(points) // 2
+    for start, kwh in total.items():
+        hour = start.astimezone(PARIS).hour
+        # The hour's colour: the Tempo day starts at 06:00.
+        colour = TempoColor.WHITE if hour < 6 else TempoColor.RED
+        offpeak = hour < 6 or hour >= 22
+        assert sum(rows[start] for rows in tempo.values()) == pytest.approx(kwh)
+        assert tempo[colour, offpeak][start] == pytest.approx(kwh)
+        hp_price, hc_price = TEMPO_PRICES.tempo(colour)
+        assert cost[start] == pytest.approx(kwh * (hc_price if offpeak else hp_price))
+    # The day's cost from its split agrees with the sum of its hours.
+    split = tariff.day_splits(history.consumption)[day]
+    assert sum(tariff.day_costs(split)) == pytest.approx(sum(cost.values()))
+    # A colour not known yet: no Tempo row for its hours, blue prices meanwhile.
+    unknown = Tariff(Plan.TEMPO, TEMPO_PRICES, HC_22_6, (), {day: TempoColor.RED})
+    hours = build_series(history, kinds=KINDS, tariff=unknown)
+    early = [start for start in total if start.astimezone(PARIS).hour < 6]
+    for value in TEMPO_SERIES.values():
+        assert not set(early) & set(dict(hours[value][0].rows)), value
+    # No Tempo period: no Tempo series.
+    plain = build_series(
+        history, kinds=KINDS, tariff=Tariff(Plan.HPHC, PRICES, HC_22_6)
+    )
+    assert not set(TEMPO_SERIES.values()) & set(plain)

@@ -115,7 +115,7 @@ def test_split_day_totals(day: date, intervals: int, hc_intervals: int) -> None:
     assert sum(hc for _, hc in splits) == pytest.approx(hc_intervals * 300.0)
     assert sum(hp + hc for hp, hc in splits) == pytest.approx(intervals * 300.0)
     # The whole day at once gives the same split.
-    wh, hc_wh = tariff(NIGHT).curve_split(day, day_curve(day))
+    wh, hc_wh, _ = tariff(NIGHT).curve_split(day, day_curve(day))
     assert (wh, hc_wh) == pytest.approx((intervals * 300.0, hc_intervals * 300.0))
 
 

@@ -17,6 +17,15 @@ CONF_PRICE_BASE: Final = "price_base"
 CONF_PRICE_HC: Final = "price_hc"
 CONF_PRICE_HP: Final = "price_hp"
 CONF_PLAN: Final = "plan"
+# Tempo: a peak and an off-peak price per colour.
+CONF_PRICE_TEMPO: Final = (
+    "price_blue_hp",
+    "price_blue_hc",
+    "price_white_hp",
+    "price_white_hc",
+    "price_red_hp",
+    "price_red_hc",
+)
 # Dated prices: a list of {start, plan, price_*} sorted by start; the entry's own
 # plan and prices are those in force before the first start.
 CONF_PRICE_PERIODS: Final = "price_periods"

@@ -29,6 +29,7 @@ from .const import (
     CONF_PRICE_HC,
     CONF_PRICE_HP,
     CONF_PRICE_PERIODS,
+    CONF_PRICE_TEMPO,
     CONF_PRODUCTION,
     CONF_PRODUCTION_DETAIL,
     CONF_START,
@@ -66,10 +67,16 @@ def mqtt_prefix(value: object) -> str:
 
 def _prices(options: Mapping[str, Any]) -> Prices:
     """Return the prices of an options mapping (the entry's, or a period's)."""
+    # Tempo's six prices are optional: absent (0) until a Tempo plan is chosen.
+    tempo = {
+        key.removeprefix("price_"): float(options.get(key, 0.0))
+        for key in CONF_PRICE_TEMPO
+    }
     return Prices(
         base=float(options[CONF_PRICE_BASE]),
         hp=float(options[CONF_PRICE_HP]),
         hc=float(options[CONF_PRICE_HC]),
+        **tempo,
     )
 
 

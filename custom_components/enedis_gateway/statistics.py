@@ -51,6 +51,12 @@ _NAMES: dict[str, dict[Series, str]] = {
         Series.CONSUMPTION_HC: "off-peak consumption",
         Series.CONSUMPTION_COST: "consumption cost",
         Series.PRODUCTION: "production",
+        Series.CONSUMPTION_TEMPO_BLUE_HP: "Tempo blue day peak-hours consumption",
+        Series.CONSUMPTION_TEMPO_BLUE_HC: "Tempo blue day off-peak consumption",
+        Series.CONSUMPTION_TEMPO_WHITE_HP: "Tempo white day peak-hours consumption",
+        Series.CONSUMPTION_TEMPO_WHITE_HC: "Tempo white day off-peak consumption",
+        Series.CONSUMPTION_TEMPO_RED_HP: "Tempo red day peak-hours consumption",
+        Series.CONSUMPTION_TEMPO_RED_HC: "Tempo red day off-peak consumption",
     },
     "fr": {
         Series.CONSUMPTION: "consommation",
@@ -58,6 +64,16 @@ _NAMES: dict[str, dict[Series, str]] = {
         Series.CONSUMPTION_HC: "consommation heures creuses",
         Series.CONSUMPTION_COST: "coût de la consommation",
         Series.PRODUCTION: "production",
+        Series.CONSUMPTION_TEMPO_BLUE_HP: "consommation jour bleu Tempo heures pleines",
+        Series.CONSUMPTION_TEMPO_BLUE_HC: "consommation jour bleu Tempo heures creuses",
+        Series.CONSUMPTION_TEMPO_WHITE_HP: (
+            "consommation jour blanc Tempo heures pleines"
+        ),
+        Series.CONSUMPTION_TEMPO_WHITE_HC: (
+            "consommation jour blanc Tempo heures creuses"
+        ),
+        Series.CONSUMPTION_TEMPO_RED_HP: "consommation jour rouge Tempo heures pleines",
+        Series.CONSUMPTION_TEMPO_RED_HC: "consommation jour rouge Tempo heures creuses",
     },
 }
 

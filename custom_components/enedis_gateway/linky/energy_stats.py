@@ -29,6 +29,7 @@ from .history import (
 from .models import Gateway, MeasureType
 from .planner import DEFAULT_GATEWAY, missing_days
 from .tariff import Tariff
+from .tempo import TempoColor, tempo_day
 
 DIGITS = 6
 _HOUR = timedelta(hours=1)
@@ -44,6 +45,23 @@ class Series(StrEnum):
     CONSUMPTION_HC = "consumption_hc"
     CONSUMPTION_COST = "consumption_cost"
     PRODUCTION = "production"
+    CONSUMPTION_TEMPO_BLUE_HP = "consumption_tempo_blue_hp"
+    CONSUMPTION_TEMPO_BLUE_HC = "consumption_tempo_blue_hc"
+    CONSUMPTION_TEMPO_WHITE_HP = "consumption_tempo_white_hp"
+    CONSUMPTION_TEMPO_WHITE_HC = "consumption_tempo_white_hc"
+    CONSUMPTION_TEMPO_RED_HP = "consumption_tempo_red_hp"
+    CONSUMPTION_TEMPO_RED_HC = "consumption_tempo_red_hc"
+
+
+# (colour, off-peak) -> its Tempo series.
+TEMPO_SERIES: dict[tuple[TempoColor, bool], Series] = {
+    (TempoColor.BLUE, False): Series.CONSUMPTION_TEMPO_BLUE_HP,
+    (TempoColor.BLUE, True): Series.CONSUMPTION_TEMPO_BLUE_HC,
+    (TempoColor.WHITE, False): Series.CONSUMPTION_TEMPO_WHITE_HP,
+    (TempoColor.WHITE, True): Series.CONSUMPTION_TEMPO_WHITE_HC,
+    (TempoColor.RED, False): Series.CONSUMPTION_TEMPO_RED_HP,
+    (TempoColor.RED, True): Series.CONSUMPTION_TEMPO_RED_HC,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +164,45 @@ def _total_rows(energies: Iterable[_DayEnergy]) -> list[DayRows]:
     ]
 
 
+def _hour_cost(
+    tariff: Tariff, day: date, start: datetime, kwh: float, hc_kwh: float
+) -> float:
+    """Return the cost of an hour of a day (under Tempo, at its Tempo day's colour)."""
+    hp_price, hc_price = tariff.interval_prices(day, start)
+    return (kwh - hc_kwh) * hp_price + hc_kwh * hc_price
+
+
+def _tempo_rows(
+    energies: Iterable[_DayEnergy], tariff: Tariff
+) -> dict[Series, list[DayRows]]:
+    """
+    Return the six Tempo series: each hour's HP and HC under the colour of its Tempo day.
+
+    Only the hours whose colour is known: their six rows sum to the hour's total.
+    """
+    rows: dict[Series, list[DayRows]] = {series: [] for series in TEMPO_SERIES.values()}
+    for energy in energies:
+        if energy.hours is None:
+            continue
+        per_series: dict[Series, list[tuple[datetime, float]]] = {
+            series: [] for series in rows
+        }
+        for start, kwh, hc in energy.hours:
+            colour = tariff.colours.get(tempo_day(start))
+            if colour is None:
+                continue
+            for offpeak, value in ((False, kwh - hc), (True, hc)):
+                for (each, each_offpeak), series in TEMPO_SERIES.items():
+                    if each_offpeak is offpeak:
+                        per_series[series].append(
+                            (start, value if each is colour else 0.0)
+                        )
+        for series, hours in per_series.items():
+            if hours:
+                rows[series].append(DayRows(energy.day, tuple(hours)))
+    return rows
+
+
 def _cost_rows(energies: Iterable[_DayEnergy], tariff: Tariff) -> list[DayRows]:
     """
     Return the cost rows of the days the tariff can price, at each day's prices.
@@ -161,7 +218,7 @@ def _cost_rows(energies: Iterable[_DayEnergy], tariff: Tariff) -> list[DayRows]:
                 DayRows(
                     day,
                     tuple(
-                        (start, tariff.cost(kwh - hc, hc, day=day))
+                        (start, _hour_cost(tariff, day, start, kwh, hc))
                         for start, kwh, hc in energy.hours
                     ),
                 )
@@ -205,6 +262,8 @@ def build_series(
             ]
         if tariff.any_base or MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
             result[Series.CONSUMPTION_COST] = _cost_rows(energies, tariff)
+        if tariff.has_tempo and MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
+            result.update(_tempo_rows(energies, tariff))
     if {MeasureType.DAILY_PRODUCTION, MeasureType.PRODUCTION_LOAD_CURVE} & set(kinds):
         result[Series.PRODUCTION] = _total_rows(
             _day_energies(history.production, Tariff(tariff.plan, tariff.prices))

@@ -106,11 +106,12 @@ def detail_lines(*, pdl: str, day: date, curve: DayCurve, tariff: Tariff) -> lis
         tag: series_key(DETAIL_MEASUREMENT, tags | {"measure_type": tag.value})
         for tag in MeasureTag
     }
-    hp_price, hc_price = tariff.unit_prices(day=day)
     shares = tariff.curve_shares(day, curve)
     minutes = curve.minutes
     lines: list[str] = []
     for point, share in zip(curve.points(day), _stored(curve, shares), strict=True):
+        # Per point: under Tempo an interval pays the colour of its Tempo day.
+        hp_price, hc_price = tariff.interval_prices(day, point.start)
         parts: tuple[tuple[MeasureTag, float, float], ...]
         if not tariff.ranges:
             parts = ((MeasureTag.BASE, 1.0, hp_price),)
@@ -242,7 +243,7 @@ def pending_units(
         splits = tariff.day_splits(series)
         for day in daily_days:
             split = splits[day]
-            price = tariff.cost(split.hp_wh / 1000, split.hc_wh / 1000, day=day)
+            price = sum(tariff.day_costs(split))
             yield ExportUnit(
                 kind=ExportKind.DAILY,
                 day=day,

@@ -49,6 +49,8 @@ class Summary:
     current_year_cost: float | None
     cost_base_year: float | None
     cost_hphc_year: float | None
+    # None when no Tempo price is set or a day of the window has no colour yet.
+    cost_tempo_year: float | None
     plan_days: int
     best_plan: str | None
     saving_eur: float | None
@@ -108,7 +110,7 @@ def span_cost(
 ) -> float | None:
     """Return the cost of the stored days of [first, last], each at its own prices."""
     costs = [
-        tariff.cost(split.hp_wh / 1000, split.hc_wh / 1000, day=day)
+        sum(tariff.day_costs(split))
         for day, split in splits.items()
         if first <= day <= last
     ]
@@ -119,6 +121,56 @@ def span_cost(
 
 def _kwh(totals: PeriodTotals | None) -> float | None:
     return None if totals is None else totals.wh / 1000
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _Yearly:
+    """The plans compared over the last 365 days of load curve."""
+
+    days: int
+    hc_share: float | None
+    costs: dict[str, float]
+
+
+# The plans compared, by the key the best-plan sensor shows.
+_COMPARED = (("base", Plan.BASE), ("hp_hc", Plan.HPHC), ("tempo", Plan.TEMPO))
+
+
+def _yearly_costs(
+    splits: Mapping[date, DaySplit], last_day: date | None, tariff: Tariff
+) -> _Yearly:
+    """Return each plan's cost over a year of the days measured by the load curve."""
+    if last_day is None:
+        return _Yearly(days=0, hc_share=None, costs={})
+    window_start = last_day - timedelta(days=_YEAR_DAYS - 1)
+    days = [
+        split
+        for day, split in splits.items()
+        if split.from_curve and window_start <= day <= last_day
+    ]
+    if not days:
+        return _Yearly(days=0, hc_share=None, costs={})
+    scale = _YEAR_DAYS / len(days)
+    plans = list(_COMPARED[:2])
+    # Tempo once its prices are set and every day of the window has its colour
+    # (and the day before, for the hours after midnight).
+    if tariff.prices.blue_hp > 0 and all(
+        split.day in tariff.colours and split.day - timedelta(days=1) in tariff.colours
+        for split in days
+    ):
+        plans.append(_COMPARED[2])
+    wh = sum(split.wh for split in days)
+    return _Yearly(
+        days=len(days),
+        hc_share=100 * sum(split.hc_wh for split in days) / wh if wh > 0 else 0.0,
+        costs={
+            key: scale
+            * sum(
+                sum(tariff.day_costs(split, plan, today_prices=True)) for split in days
+            )
+            for key, plan in plans
+        },
+    )
 
 
 def default_kinds(direction: Direction) -> tuple[MeasureType, ...]:
@@ -175,11 +227,7 @@ def build_summary(
     past_days = [day for day in splits if day < today]
     last_day = max(past_days) if past_days else None
     last = splits[last_day] if last_day is not None else None
-    last_costs = (
-        tariff.costs(last.hp_wh / 1000, last.hc_wh / 1000, day=last.day)
-        if last is not None
-        else None
-    )
+    last_costs = tariff.day_costs(last) if last is not None else None
 
     current_week = period_totals(splits, week_start(today), yesterday)
     current_month = period_totals(splits, today.replace(day=1), yesterday)
@@ -193,30 +241,20 @@ def build_summary(
         splits, date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
     )
 
-    # Plan comparison and HC share: only days measured by the load curve.
-    cost_base_year = cost_hphc_year = hc_share = None
-    plan_days = 0
-    if last_day is not None:
-        year_wh = year_hp = year_hc = 0.0
-        window_start = last_day - timedelta(days=_YEAR_DAYS - 1)
-        for day, split in splits.items():
-            if split.from_curve and window_start <= day <= last_day:
-                year_wh += split.wh
-                year_hp += split.hp_wh
-                year_hc += split.hc_wh
-                plan_days += 1
-        if plan_days:
-            scale = _YEAR_DAYS / plan_days
-            year_hp_kwh, year_hc_kwh = year_hp / 1000, year_hc / 1000
-            cost_base_year = tariff.cost(year_hp_kwh, year_hc_kwh, Plan.BASE) * scale
-            cost_hphc_year = tariff.cost(year_hp_kwh, year_hc_kwh, Plan.HPHC) * scale
-            hc_share = 100 * year_hc / year_wh if year_wh > 0 else 0.0
+    # Plan comparison and HC share: only days measured by the load curve, every
+    # plan at today's prices (Tempo with each day's colour).
+    yearly = _yearly_costs(splits, last_day, tariff)
+    plan_days = yearly.days
+    hc_share = yearly.hc_share
+    cost_base_year = yearly.costs.get("base")
+    cost_hphc_year = yearly.costs.get("hp_hc")
+    cost_tempo_year = yearly.costs.get("tempo")
     best_plan = saving = saving_percent = None
-    if cost_base_year is not None and cost_hphc_year is not None:
-        worst = max(cost_base_year, cost_hphc_year)
+    if len(yearly.costs) > 1:
+        worst = max(yearly.costs.values())
         if worst > 0:
-            best_plan = "base" if cost_base_year <= cost_hphc_year else "hp_hc"
-            saving = abs(cost_base_year - cost_hphc_year)
+            best_plan = min(yearly.costs, key=yearly.costs.__getitem__)
+            saving = worst - yearly.costs[best_plan]
             saving_percent = 100 * saving / worst
 
     contract = history.contract
@@ -253,6 +291,7 @@ def build_summary(
         ),
         cost_base_year=cost_base_year,
         cost_hphc_year=cost_hphc_year,
+        cost_tempo_year=cost_tempo_year,
         plan_days=plan_days,
         best_plan=best_plan,
         saving_eur=saving,

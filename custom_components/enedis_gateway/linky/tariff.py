@@ -3,8 +3,10 @@ The tariff: plan, prices and off-peak hours, and the two rules every output appl
 
 - The HP/HC split: the off-peak share of each load-curve interval, on the Paris wall
   clock, and from it the split of each stored day (`Tariff.day_splits`).
-- The cost of some energy under a plan (`Tariff.costs`), at the prices in force on
-  its day: the prices are a list of periods, each from a start date.
+- The cost of some energy under a plan (`Tariff.costs`, `Tariff.day_costs`), at the
+  prices in force on its day: the prices are a list of periods, each from a start
+  date. Under Tempo a day's price follows RTE's colour of its Tempo day (06:00 to
+  06:00): the off-peak hours after midnight pay the previous day's colour.
 
 The summaries, the card, the Energy statistics, the MQTT tree and the InfluxDB points
 all call these; none splits or prices energy on its own.
@@ -13,7 +15,7 @@ all call these; none splits or prices energy on its own.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -23,6 +25,7 @@ from typing import Any, cast
 from .history import DayCurve, SeriesHistory, local_midnight
 from .models import PARIS
 from .offpeak import DAY_MINUTES, OffpeakRange, parse_offpeak
+from .tempo import DAY_START_HOUR, TempoColor, tempo_day
 
 type Ranges = tuple[OffpeakRange, ...]
 
@@ -32,15 +35,30 @@ class Plan(StrEnum):
 
     BASE = "BASE"
     HPHC = "HP/HC"
+    TEMPO = "TEMPO"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Prices:
-    """Energy prices in €/kWh."""
+    """Energy prices in €/kWh; Tempo has a peak and an off-peak price per colour."""
 
     base: float
     hp: float
     hc: float
+    blue_hp: float = 0.0
+    blue_hc: float = 0.0
+    white_hp: float = 0.0
+    white_hc: float = 0.0
+    red_hp: float = 0.0
+    red_hc: float = 0.0
+
+    def tempo(self, colour: TempoColor) -> tuple[float, float]:
+        """Return the (peak, off-peak) €/kWh of a Tempo colour."""
+        if colour is TempoColor.RED:
+            return self.red_hp, self.red_hc
+        if colour is TempoColor.WHITE:
+            return self.white_hp, self.white_hc
+        return self.blue_hp, self.blue_hc
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -61,6 +79,9 @@ class DaySplit:
     hp_wh: float
     hc_wh: float
     from_curve: bool
+    # The off-peak Wh before 06:00, which Tempo prices at the previous day's colour
+    # (only computed for a tariff with a Tempo period).
+    early_hc_wh: float = 0.0
 
 
 class _Segments:
@@ -105,12 +126,21 @@ def repriced_days(old: Tariff, new: Tariff, days: Iterable[date]) -> set[date]:
     """Return the days whose cost differs between two tariffs (all if the HC hours do)."""
     if old.ranges != new.ranges:
         return set(days)
-    return {
-        day
-        for day in days
-        if (old.period_on(day).plan, old.period_on(day).prices)
-        != (new.period_on(day).plan, new.period_on(day).prices)
-    }
+    one = timedelta(days=1)
+
+    def pricing(tariff: Tariff, day: date) -> tuple[object, ...]:
+        period = tariff.period_on(day)
+        if period.plan is not Plan.TEMPO:
+            return (period.plan, period.prices)
+        # A Tempo day pays its colour, and its early hours the previous day's.
+        return (
+            period.plan,
+            period.prices,
+            tariff.colour(day),
+            tariff.colour(day - one),
+        )
+
+    return {day for day in days if pricing(old, day) != pricing(new, day)}
 
 
 def encode_prices(tariff: Tariff) -> dict[str, Any]:
@@ -160,10 +190,14 @@ class Tariff:
 
     __slots__ = (
         "_dst_days",
+        "_early_counts",
         "_segments",
         "_splits",
         "_starts",
         "_tables",
+        "_with_early",
+        "colours",
+        "has_tempo",
         "periods",
         "plan",
         "prices",
@@ -176,6 +210,7 @@ class Tariff:
         prices: Prices,
         ranges: Ranges = (),
         later: Iterable[PricePeriod] = (),
+        colours: Mapping[date, TempoColor] | None = None,
     ) -> None:
         """Initialize a tariff; no range means every interval is peak."""
         dated = sorted(
@@ -190,6 +225,14 @@ class Tariff:
         self.plan = self.periods[-1].plan
         self.prices = self.periods[-1].prices
         self.ranges = ranges
+        self.has_tempo = any(period.plan is Plan.TEMPO for period in self.periods)
+        # The Tempo colours the costs read (a day not known yet is priced blue).
+        self.colours: Mapping[date, TempoColor] = colours or {}
+        # The off-peak energy before 06:00 matters to Tempo: to a Tempo period, and
+        # to the comparison of plans once colours are known.
+        self._with_early = self.has_tempo or bool(self.colours)
+        # (day, interval length) -> intervals starting before 06:00 on a DST day.
+        self._early_counts: dict[tuple[date, int], int] = {}
         self._segments = _Segments(ranges) if ranges else None
         # Interval length -> off-peak share of each interval of a 24-hour day.
         self._tables: dict[int, tuple[float, ...]] = {}
@@ -200,7 +243,7 @@ class Tariff:
         # changes (never in place), so a curve's identity tells its split is valid;
         # holding the curve keeps its id from being reused. A tariff lives as long
         # as its snapshot, and so does this memo.
-        self._splits: dict[int, tuple[DayCurve, tuple[float, float] | None]] = {}
+        self._splits: dict[int, tuple[DayCurve, tuple[float, float, float] | None]] = {}
 
     @classmethod
     def from_offpeak_text(
@@ -209,28 +252,41 @@ class Tariff:
         prices: Prices,
         text: str | None,
         later: Iterable[PricePeriod] = (),
+        colours: Mapping[date, TempoColor] | None = None,
     ) -> Tariff:
         """Return the tariff of an off-peak text; an unparsable text means no range."""
         try:
             ranges = parse_offpeak(text)
         except ValueError:
             ranges = ()
-        return cls(plan, prices, ranges, later)
+        return cls(plan, prices, ranges, later, colours)
 
-    def copy(self) -> Tariff:
+    def copy(self, colours: Mapping[date, TempoColor] | None = None) -> Tariff:
         """Return the same tariff with empty memos (for another thread)."""
         first = self.periods[0]
-        return Tariff(first.plan, first.prices, self.ranges, self.periods[1:])
+        return Tariff(
+            first.plan,
+            first.prices,
+            self.ranges,
+            self.periods[1:],
+            dict(self.colours if colours is None else colours),
+        )
 
     def __eq__(self, other: object) -> bool:
-        """Compare what the rules depend on."""
+        """Compare what the rules depend on (the colours only under Tempo)."""
         if not isinstance(other, Tariff):
             return NotImplemented
-        return (self.periods, self.ranges) == (other.periods, other.ranges)
+        return (self.periods, self.ranges) == (other.periods, other.ranges) and (
+            not self.has_tempo or self.colours == other.colours
+        )
 
     def __hash__(self) -> int:
         """Hash what the rules depend on."""
         return hash((self.periods, self.ranges))
+
+    def colour(self, day: date) -> TempoColor:
+        """Return the Tempo colour of a day; blue until it is known."""
+        return self.colours.get(day, TempoColor.BLUE)
 
     def __repr__(self) -> str:
         """Return the periods and ranges."""
@@ -286,8 +342,28 @@ class Tariff:
             )
         return shares
 
-    def curve_split(self, day: date, curve: DayCurve) -> tuple[float, float]:
-        """Return (Wh, off-peak Wh) of the stored intervals of a day's curve."""
+    def _early_count(self, day: date, curve: DayCurve) -> int:
+        """Return how many intervals of a day's curve start before 06:00 Paris."""
+        if len(curve.watts) * curve.minutes == DAY_MINUTES:
+            return DAY_START_HOUR * 60 // curve.minutes
+        key = (day, curve.minutes)
+        count = self._early_counts.get(key)
+        if count is None:
+            start = local_midnight(day)
+            step = timedelta(minutes=curve.minutes)
+            count = self._early_counts[key] = sum(
+                1
+                for index in range(len(curve.watts))
+                if (start + index * step).astimezone(PARIS).hour < DAY_START_HOUR
+            )
+        return count
+
+    def curve_split(self, day: date, curve: DayCurve) -> tuple[float, float, float]:
+        """
+        Return (Wh, off-peak Wh, off-peak Wh before 06:00) of a day's stored intervals.
+
+        The last is only computed for a tariff with Tempo colours or periods (else 0).
+        """
         hours = curve.minutes / 60
         # A complete curve holds no None: read it as it is (the hot path of a rebuild).
         watts = (
@@ -296,11 +372,17 @@ class Tariff:
             else [value or 0.0 for value in curve.watts]
         )
         if self._segments is None:
-            return sum(watts) * hours, 0.0
+            return sum(watts) * hours, 0.0, 0.0
         shares = self.curve_shares(day, curve)
-        return sum(watts) * hours, sum(map(mul, watts, shares)) * hours
+        if not self._with_early:
+            return sum(watts) * hours, sum(map(mul, watts, shares)) * hours, 0.0
+        offpeak = list(map(mul, watts, shares))
+        early = sum(offpeak[: self._early_count(day, curve)])
+        return sum(watts) * hours, sum(offpeak) * hours, early * hours
 
-    def _complete_split(self, day: date, curve: DayCurve) -> tuple[float, float] | None:
+    def _complete_split(
+        self, day: date, curve: DayCurve
+    ) -> tuple[float, float, float] | None:
         """Return the split of a complete curve, None for another; memoized per curve."""
         memo = self._splits.get(id(curve))
         if memo is not None and memo[0] is curve:
@@ -317,40 +399,49 @@ class Tariff:
         daily reading when there is one); any other day takes the average share of
         the complete curves.
         """
-        curves: dict[date, tuple[float, float]] = {}
-        curve_wh = curve_hc = 0.0
+        curves: dict[date, tuple[float, float, float]] = {}
+        curve_wh = curve_hc = curve_early = 0.0
         for day, curve in series.curve.items():
             split = self._complete_split(day, curve)
             if split is None:
                 continue
-            wh, hc_wh = curves[day] = split
+            wh, hc_wh, early_wh = curves[day] = split
             curve_wh += wh
             curve_hc += hc_wh
+            curve_early += early_wh
         share = curve_hc / curve_wh if curve_wh > 0 else 0.0
+        early_share = curve_early / curve_wh if curve_wh > 0 else 0.0
 
         splits: dict[date, DaySplit] = {}
         for day, daily_wh in series.daily.items():
             from_curve = False
             curve_split = curves.get(day)
             if curve_split is not None and curve_split[0] > 0:
-                hc_wh = daily_wh * curve_split[1] / curve_split[0]
+                scale = daily_wh / curve_split[0]
+                hc_wh, early_wh = curve_split[1] * scale, curve_split[2] * scale
                 from_curve = True
             elif curve_split is not None and daily_wh == 0:
-                hc_wh = 0.0
+                hc_wh = early_wh = 0.0
                 from_curve = True
             else:
-                hc_wh = daily_wh * share
+                hc_wh, early_wh = daily_wh * share, daily_wh * early_share
             splits[day] = DaySplit(
                 day=day,
                 wh=float(daily_wh),
                 hp_wh=daily_wh - hc_wh,
                 hc_wh=hc_wh,
                 from_curve=from_curve,
+                early_hc_wh=early_wh,
             )
-        for day, (wh, hc_wh) in curves.items():
+        for day, (wh, hc_wh, early_wh) in curves.items():
             if day not in splits:
                 splits[day] = DaySplit(
-                    day=day, wh=wh, hp_wh=wh - hc_wh, hc_wh=hc_wh, from_curve=True
+                    day=day,
+                    wh=wh,
+                    hp_wh=wh - hc_wh,
+                    hc_wh=hc_wh,
+                    from_curve=True,
+                    early_hc_wh=early_wh,
                 )
         return splits
 
@@ -366,9 +457,48 @@ class Tariff:
         """
         period = self.period_on(day)
         prices = period.prices
-        if (plan or period.plan) is Plan.BASE:
+        plan = plan or period.plan
+        if plan is Plan.BASE:
             return prices.base, prices.base
+        if plan is Plan.TEMPO:
+            # The colour of the day itself: its peak hours and its evening.
+            return prices.tempo(self.colour(day) if day else TempoColor.BLUE)
         return prices.hp, prices.hc
+
+    def interval_prices(self, day: date, start: datetime) -> tuple[float, float]:
+        """
+        Return the (peak, off-peak) €/kWh of an interval of a day's curve.
+
+        Under Tempo the interval pays the colour of its Tempo day (before 06:00, the
+        previous day's); otherwise the day's prices.
+        """
+        period = self.period_on(day)
+        if period.plan is Plan.TEMPO:
+            return period.prices.tempo(self.colour(tempo_day(start)))
+        return self.unit_prices(day=day)
+
+    def day_costs(
+        self, split: DaySplit, plan: Plan | None = None, *, today_prices: bool = False
+    ) -> tuple[float, float]:
+        """
+        Return the (peak, off-peak) cost in € of a stored day.
+
+        At the prices in force that day, or today's (to compare plans); under Tempo,
+        the off-peak energy before 06:00 pays the previous day's colour.
+        """
+        period = self.period_on(None if today_prices else split.day)
+        plan = plan or period.plan
+        hp_kwh, hc_kwh = split.hp_wh / 1000, split.hc_wh / 1000
+        if plan is not Plan.TEMPO:
+            return self.costs(hp_kwh, hc_kwh, plan, None if today_prices else split.day)
+        prices = period.prices
+        hp_price, hc_price = prices.tempo(self.colour(split.day))
+        _, early_price = prices.tempo(self.colour(split.day - timedelta(days=1)))
+        early_kwh = split.early_hc_wh / 1000
+        return (
+            hp_kwh * hp_price,
+            (hc_kwh - early_kwh) * hc_price + early_kwh * early_price,
+        )
 
     def costs(
         self,
