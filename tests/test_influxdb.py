@@ -26,6 +26,7 @@ from pytest_homeassistant_custom_component.common import (
 from simulator import Simulator
 
 from .conftest import PDL, TOKEN, Gateway, make_entry
+from .helpers import activated_on
 from .test_influx_lines import parse
 
 PARIS = dt_util.get_time_zone("Europe/Paris")
@@ -293,6 +294,62 @@ async def test_export_incremental_and_retried(
     written = len(influx.requests)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+    assert len(influx.requests) == written
+
+
+async def test_new_price_period_rewrites_only_its_days(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    influx: FakeInflux,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A price period added later: its days' points written again at its price, no call."""
+    freezer.move_to(datetime(2026, 3, 25, 10, 5, tzinfo=PARIS))
+    contract = activated_on(gateway, date(2026, 1, 5))
+    entry = make_entry(gateway, options=influx_options(influx), contract=contract)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert_exported_once(influx, gateway.sim)
+    written, calls = len(influx.requests), len(gateway.sim.calls)
+    before = dict(influx.fields)
+
+    period = {"start": "2026-02-01", "plan": "BASE", "price_base": 0.3}
+    hass.config_entries.async_update_entry(
+        entry,
+        options={
+            **entry.options,
+            "price_periods": [{**period, "price_hp": 0.0, "price_hc": 0.0}],
+        },
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(gateway.sim.calls) == calls
+    rewritten = Counter(
+        parse(text)[3]
+        for request in influx.requests[written:]
+        for text in request.lines
+    )
+    february = int(datetime(2026, 2, 1, tzinfo=PARIS).timestamp())
+    # Every point from 1 February on, once; none before.
+    assert rewritten
+    assert min(rewritten) == february
+    assert set(rewritten.values()) <= {
+        1,
+        2,
+    }  # an HP and an HC point may share an instant
+    for key, count in influx.points.items():
+        moved = key[2] >= february
+        assert count == (2 if moved else 1), key
+        factor = 0.3 / PRICE_BASE if moved else 1.0
+        assert influx.fields[key]["price"] == pytest.approx(
+            before[key]["price"] * factor, rel=1e-9
+        )
+        assert influx.fields[key]["Wh"] == before[key]["Wh"]
+
+    # A restart knows the prices the points were written at: nothing again.
+    written = len(influx.requests)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert len(influx.requests) == written
 
 
