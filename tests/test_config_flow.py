@@ -14,6 +14,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
+from homeassistant.helpers.translation import async_get_translations
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
@@ -220,6 +221,56 @@ async def test_price_errors_then_recover(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"][CONF_OFFPEAK_HOURS] == "22h30-06h30"
+
+
+TEMPO_PRICES = {
+    "price_blue_hp": "0,1612",
+    "price_blue_hc": "0,1325",
+    "price_white_hp": "0,1871",
+    "price_white_hc": "0,1499",
+    "price_red_hp": "0,7060",
+    "price_red_hc": "0,1575",
+}
+
+
+@pytest.mark.parametrize(
+    ("tempo", "errors"),
+    [
+        ({}, {"base": "tempo_prices_missing"}),
+        ({**TEMPO_PRICES, "price_red_hp": "0"}, {"base": "tempo_prices_missing"}),
+        ({**TEMPO_PRICES, "price_red_hp": "cher"}, {"base": "tempo_prices_missing"}),
+    ],
+)
+async def test_tempo_plan_needs_its_six_prices(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    tempo: dict[str, str],
+    errors: dict[str, str],
+) -> None:
+    """The Tempo plan asks for its six prices, in their section; a decimal comma is fine."""
+    flow_id = await start_flow(hass)
+    await hass.config_entries.flow.async_configure(
+        flow_id, user_input(gateway, "myelectricaldata")
+    )
+    tempo_plan = {**PRICES, "plan": "TEMPO"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**tempo_plan, "tempo_prices": tempo}
+    )
+    assert result["errors"] == errors
+    strings = await async_get_translations(hass, "fr", "config", [DOMAIN])
+    assert strings[f"component.{DOMAIN}.config.error.tempo_prices_missing"].startswith(
+        "Pour l'offre Tempo, saisissez les six prix Tempo"
+    )
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**tempo_plan, "tempo_prices": TEMPO_PRICES}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    options = result["options"]
+    assert options["plan"] == "TEMPO"
+    assert "tempo_prices" not in options
+    assert {key: options[key] for key in TEMPO_PRICES} == {
+        key: float(value.replace(",", ".")) for key, value in TEMPO_PRICES.items()
+    }
 
 
 @pytest.mark.parametrize(

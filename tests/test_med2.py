@@ -71,9 +71,11 @@ def form(gateway: Gateway, **changes: Any) -> dict[str, Any]:
 
 
 def metering(gateway: Gateway) -> list[Any]:
-    """Return the calls the gateway counts: not the account's PDL list or usage."""
+    """Return the metering calls: not the account's PDL list, usage, Tempo or EcoWatt."""
     return [
-        call for call in gateway.sim.calls if call.type not in ("pdl", "usage_stats")
+        call
+        for call in gateway.sim.calls
+        if call.type not in ("pdl", "usage_stats", "tempo", "ecowatt")
     ]
 
 

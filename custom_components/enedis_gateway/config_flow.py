@@ -60,6 +60,7 @@ from .const import (
     CONF_PRICE_HC,
     CONF_PRICE_HP,
     CONF_PRICE_PERIODS,
+    CONF_PRICE_TEMPO,
     CONF_PRODUCTION,
     CONF_PRODUCTION_DETAIL,
     CONF_START,
@@ -72,6 +73,7 @@ from .const import (
     PDL_LENGTH,
     PLAN_BASE,
     PLAN_HPHC,
+    PLAN_TEMPO,
 )
 from .coordinator import EnedisConfigEntry
 from .influxdb import (
@@ -89,6 +91,9 @@ from .linky.offpeak import parse_offpeak
 from .options import EnedisOptions
 
 PRICE_KEYS = (CONF_PRICE_BASE, CONF_PRICE_HP, CONF_PRICE_HC)
+# Tempo's six prices, in a section of their own (collapsed unless the plan is Tempo).
+SECTION_TEMPO = "tempo_prices"
+ERROR_TEMPO_PRICES = "tempo_prices_missing"
 TOGGLE_KEYS = (
     CONF_CONSUMPTION,
     CONF_CONSUMPTION_DETAIL,
@@ -179,15 +184,28 @@ def _price_selector() -> PriceSelector:
 def _clean_prices(
     user_input: Mapping[str, Any], errors: dict[str, str]
 ) -> dict[str, Any]:
-    """Return the input with prices as floats, adding a field error for each bad one."""
-    cleaned = dict(user_input)
-    for key in PRICE_KEYS:
-        if key not in user_input:
+    """
+    Return the input with prices as floats, adding a field error for each bad one.
+
+    Tempo's prices come out of their section, flat; a Tempo plan needs all six.
+    """
+    cleaned = {key: value for key, value in user_input.items() if key != SECTION_TEMPO}
+    cleaned.update(user_input.get(SECTION_TEMPO) or {})
+    for key in (*PRICE_KEYS, *CONF_PRICE_TEMPO):
+        if key not in cleaned:
             continue
         try:
-            cleaned[key] = parse_price(user_input[key])
+            cleaned[key] = parse_price(cleaned[key])
         except (TypeError, ValueError):
-            errors[key] = "invalid_price"
+            # A field of the Tempo section: its message goes on top of the form.
+            errors[key if key in PRICE_KEYS else "base"] = (
+                "invalid_price" if key in PRICE_KEYS else ERROR_TEMPO_PRICES
+            )
+    if cleaned.get(CONF_PLAN) == PLAN_TEMPO and not all(
+        isinstance(cleaned.get(key), float) and cleaned[key] > 0
+        for key in CONF_PRICE_TEMPO
+    ):
+        errors.setdefault("base", ERROR_TEMPO_PRICES)
     return cleaned
 
 
@@ -282,7 +300,7 @@ def _plan_fields(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
     return {
         vol.Required(CONF_PLAN, default=defaults[CONF_PLAN]): SelectSelector(
             SelectSelectorConfig(
-                options=[PLAN_BASE, PLAN_HPHC],
+                options=[PLAN_BASE, PLAN_HPHC, PLAN_TEMPO],
                 translation_key=CONF_PLAN,
                 mode=SelectSelectorMode.LIST,
             )
@@ -291,6 +309,15 @@ def _plan_fields(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
             vol.Required(key, default=defaults[key]): _price_selector()
             for key in PRICE_KEYS
         },
+        vol.Optional(SECTION_TEMPO): section(
+            vol.Schema(
+                {
+                    vol.Optional(key, default=defaults.get(key, 0.0)): _price_selector()
+                    for key in CONF_PRICE_TEMPO
+                }
+            ),
+            {"collapsed": defaults[CONF_PLAN] != PLAN_TEMPO},
+        ),
     }
 
 
@@ -335,6 +362,7 @@ def _validate_period(
         CONF_START: start.isoformat(),
         CONF_PLAN: cleaned[CONF_PLAN],
         **{key: cleaned[key] for key in PRICE_KEYS},
+        **{key: cleaned[key] for key in CONF_PRICE_TEMPO if key in cleaned},
     }
 
 
@@ -346,12 +374,14 @@ def _format_price(price: float) -> str:
 
 def _period_label(period: Mapping[str, Any]) -> str:
     """Return how a period shows in a list: its start, plan and prices."""
-    keys = (
+    keys: tuple[str, ...] = (
         (CONF_PRICE_BASE,)
         if period[CONF_PLAN] == PLAN_BASE
+        else CONF_PRICE_TEMPO
+        if period[CONF_PLAN] == PLAN_TEMPO
         else (CONF_PRICE_HP, CONF_PRICE_HC)
     )
-    prices = " / ".join(_format_price(period[key]) for key in keys)
+    prices = " / ".join(_format_price(period.get(key, 0.0)) for key in keys)
     return f"{period[CONF_START]} : {period[CONF_PLAN]} {prices} €/kWh"
 
 
@@ -873,7 +903,10 @@ class EnedisOptionsFlow(OptionsFlow):
         source = (
             started[-1] if started else {**DEFAULT_OPTIONS, **self.config_entry.options}
         )
-        return {key: source[key] for key in (CONF_PLAN, *PRICE_KEYS)}
+        return {
+            key: source.get(key, 0.0)
+            for key in (CONF_PLAN, *PRICE_KEYS, *CONF_PRICE_TEMPO)
+        }
 
     @callback
     def _async_save_periods(self, periods: list[dict[str, Any]]) -> ConfigFlowResult:

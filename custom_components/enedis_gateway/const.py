@@ -51,6 +51,7 @@ CONF_INFLUXDB_BUCKET: Final = "influxdb_bucket"
 
 PLAN_BASE: Final = "BASE"
 PLAN_HPHC: Final = "HP/HC"
+PLAN_TEMPO: Final = "TEMPO"
 
 MIN_CYCLE: Final = 3600
 MAX_CALLS_CEILING: Final = 45
