@@ -43,7 +43,6 @@ from scripts.demo import (
     DOMAIN,
     PASSWORD,
     PDL,
-    PRICES,
     SECOND_PDL,
     THIRD_PDL,
     TOKEN,
@@ -51,6 +50,8 @@ from scripts.demo import (
     Demo,
     HassApi,
 )
+from simulator import Household
+from simulator.tempo import season_colors, season_start
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / ".e2e"
@@ -105,6 +106,23 @@ MONTHS_FR = [
 DAY_LABEL = re.compile(rf"(\d{{1,2}})(?:er)? ({'|'.join(MONTHS_FR)}) (\d{{4}})")
 # The UI rounds kWh to two decimals: HP + HC may differ from the total by 0.01.
 ROUNDING_KWH = 0.02
+# The Tempo prices the options step types (EDF's grid, example values).
+TEMPO_PRICES = {
+    "price_blue_hp": 0.1612,
+    "price_blue_hc": 0.1325,
+    "price_white_hp": 0.1871,
+    "price_white_hc": 0.1499,
+    "price_red_hp": 0.706,
+    "price_red_hc": 0.1575,
+}
+TEMPO_FIELDS = (
+    ("Jour bleu, heures pleines", "price_blue_hp"),
+    ("Jour bleu, heures creuses", "price_blue_hc"),
+    ("Jour blanc, heures pleines", "price_white_hp"),
+    ("Jour blanc, heures creuses", "price_white_hc"),
+    ("Jour rouge, heures pleines", "price_red_hp"),
+    ("Jour rouge, heures creuses", "price_red_hc"),
+)
 # Visible numbers are French: decimal comma, narrow no-break space for thousands.
 NUMBER = r"-?\d[\d\u202f\u00a0 ]*(?:,\d+)?"
 KWH = rf"({NUMBER}) \| kWh"
@@ -355,6 +373,44 @@ class E2E:
         self.page.wait_for_timeout(CHART_MS)
         self.screenshot("linky-dashboard")
 
+    def tempo_period(self) -> None:
+        """
+        Add a Tempo price period through the options flow, in French.
+
+        From the day the Energy dashboard step reads: that day's cost is then Tempo's,
+        at the colour of each hour's Tempo day.
+        """
+        page = self.page
+        day = datetime.now(PARIS).date() - timedelta(days=ENERGY_DAYS_BACK)
+        self.goto(f"/config/integrations/integration/{DOMAIN}")
+        # The entries are listed by title: the first PDL's row comes first.
+        expect(page.get_by_text(f"Linky {PDL}", exact=True)).to_be_visible()
+        page.get_by_role("button", name="Configurer").first.click()
+        dialog = page.locator("dialog-data-entry-flow")
+        dialog.get_by_text("Ajouter une période de prix").click()
+        expect(
+            dialog.get_by_role("heading", name="Ajouter une période de prix")
+        ).to_be_visible()
+        # The date picker is a calendar dialog: set the field the way it does.
+        dialog.locator("ha-selector-date").evaluate(
+            """(element, value) => element.dispatchEvent(new CustomEvent(
+                "value-changed", {detail: {value}, bubbles: true, composed: true}))""",
+            day.isoformat(),
+        )
+        dialog.get_by_role("radio", name=re.compile("^Tempo")).check()
+        dialog.get_by_text("Prix Tempo", exact=True).click()
+        for label, key in TEMPO_FIELDS:
+            # A number field: the browser takes the number, whatever the locale.
+            dialog.get_by_role("spinbutton", name=re.compile(label)).fill(
+                str(TEMPO_PRICES[key])
+            )
+        self.screenshot("options-tempo-period")
+        dialog.get_by_role("button", name="Valider").click()
+        expect(dialog.get_by_role("heading", name="Succès")).to_be_visible()
+        dialog.get_by_role("button", name="Terminer").click()
+        expect(dialog).to_be_hidden()
+        self.findings.append(f"Tempo period from {day} added in the options flow")
+
     def energy_dashboard(self) -> None:
         """Open the Energy dashboard on a past day and read its consumption."""
         page = self.page
@@ -401,11 +457,12 @@ class E2E:
                 f"the gateway served {expected:.3f} kWh"
             )
         cost = self._total_cost(text)
-        priced = hp * PRICES["price_hp"] + hc * PRICES["price_hc"]
+        # The day is in the Tempo period the previous step added.
+        priced = tempo_cost(day)
         if abs(cost - priced) > 0.02:
             raise CheckFailedError(
-                f"the cost on {day} is {cost} €, HP and HC at the demo's prices "
-                f"make {priced:.2f} €: {text}"
+                f"the cost on {day} is {cost} €, its hours at the Tempo prices of "
+                f"their colours make {priced:.2f} €: {text}"
             )
         self.findings.append(
             f"Energy {day}: HP {hp} + HC {hc} = {total} kWh "
@@ -443,6 +500,19 @@ class E2E:
             body = await response.json()
         readings = body["meter_reading"]["interval_reading"]
         return sum(float(reading["value"]) for reading in readings) / 1000
+
+
+def tempo_cost(day: date) -> float:
+    """Return a day's cost under Tempo, from the simulator's household and calendar."""
+    cost = 0.0
+    for start, minutes, watts in Household(1).curve(day):
+        local = start.astimezone(PARIS)
+        # The Tempo day runs 06:00 to 06:00; HC is 22:00 to 06:00.
+        tempo_day = local.date() - timedelta(days=local.hour < 6)
+        colour = season_colors(season_start(tempo_day))[tempo_day].lower()
+        period = "hc" if local.hour < 6 or local.hour >= 22 else "hp"
+        cost += watts * minutes / 60 / 1000 * TEMPO_PRICES[f"price_{colour}_{period}"]
+    return cost
 
 
 def ensure_chromium() -> None:
@@ -489,6 +559,7 @@ def run_steps(demo: Demo) -> list[str]:
             ("add a second PDL, picked from a v2 account", e2e.add_second_pdl),
             ("read the sensors on the device page", e2e.device_page),
             ("open the Linky dashboard", e2e.linky_dashboard),
+            ("add a Tempo price period in the options", e2e.tempo_period),
             ("read a past day on the Energy dashboard", e2e.energy_dashboard),
         ]
         for index, (title, step) in enumerate(steps):

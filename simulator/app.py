@@ -25,6 +25,7 @@ from .common import (
     PRODUCTION_LOAD_CURVE,
     READING_FAULTS,
     READING_TYPES,
+    TEMPO,
     Call,
     Fault,
     SimError,
@@ -210,6 +211,8 @@ class Simulator:
         self.late_days: dict[date, datetime] = {}
         self.holes: set[date] = set()
         self.calls: list[Call] = []
+        # RTE's Tempo colours: public routes, counted by no quota.
+        self.tempo_calls: list[Call] = []
         self.banned_until: datetime | None = None
         self._counts: dict[tuple[str, date], int] = {}
         self._faults: list[_FaultRule] = []
@@ -246,8 +249,9 @@ class Simulator:
         return sum(1 for call in self.calls if call.at.astimezone(PARIS).date() == day)
 
     def reset_calls(self) -> None:
-        """Forget the call log (the quota counters and the ban are kept)."""
+        """Forget the call logs (the quota counters and the ban are kept)."""
         self.calls.clear()
+        self.tempo_calls.clear()
 
     def reset_quota(self) -> None:
         """Forget the quota counters (the v2 API's too) and lift the ban."""
@@ -375,8 +379,9 @@ class Simulator:
         end: date | None,
         status: str,
     ) -> None:
-        """Add a call to the log."""
-        self.calls.append(
+        """Add a call to the log (Tempo's public calls to a log of their own)."""
+        log = self.tempo_calls if kind == TEMPO else self.calls
+        log.append(
             Call(
                 at=now,
                 protocol=protocol,

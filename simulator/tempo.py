@@ -9,7 +9,8 @@ every Sunday is blue. The colour of day D is published at 10:40 Paris on D-1; be
 that no route answers it. EcoWatt is a pure function of the day too: level 1 most
 days, some 2 and a few 3 from November to March, served up to three days ahead.
 
-Every Tempo or EcoWatt request goes to the call log (types TEMPO and ECOWATT) and
+Every Tempo request goes to the Tempo call log (`Simulator.tempo_calls`), every EcoWatt
+request to the call log (type ECOWATT), and
 never into the original protocols' per-token quota; v2 EcoWatt calls need the account's
 Bearer secret and count in its no-cache bucket, as the v2 server does.
 """

@@ -27,6 +27,7 @@ from custom_components.enedis_gateway.linky.models import (
 from custom_components.enedis_gateway.linky.offpeak import parse_offpeak
 from custom_components.enedis_gateway.linky.summary import build_summary
 from custom_components.enedis_gateway.linky.tariff import Plan, Prices, Tariff
+from custom_components.enedis_gateway.linky.tempo import TempoColor
 
 PDL = "12345678901234"
 TODAY = date(2024, 11, 6)  # a Wednesday
@@ -264,6 +265,27 @@ def test_week_lists() -> None:
         -1,
     ]
     assert attributes["dailyweek_Tempo"] == [-1] * 7
+
+
+def test_tempo_colours_of_the_week() -> None:
+    """Each day's colour as the card reads it, -1 unknown; the card's Tempo gate open."""
+    history = build_history()
+    history.merge_tempo(
+        {
+            date(2024, 11, 6): TempoColor.RED,  # today: not in the week
+            date(2024, 11, 5): TempoColor.RED,
+            date(2024, 11, 4): TempoColor.WHITE,
+            date(2024, 11, 2): TempoColor.BLUE,
+        }
+    )
+    _, attributes = attributes_of(history)
+    cells = attributes["dailyweek_Tempo"]
+    assert cells == ["RED", "WHITE", -1, "BLUE", -1, -1, -1]
+    # The card splits the list's text: "-1" is no colour, the others its CSS class.
+    assert ",".join(map(str, cells)).split(",")[2] == "-1"
+    assert attributes["serviceEnedis"] == "myElectricalData"
+    assert set(attributes) == EXPECTED_KEYS | {"serviceEnedis"}
+    json.dumps(attributes)
 
 
 @pytest.mark.parametrize("key", LISTS)

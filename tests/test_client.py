@@ -15,7 +15,7 @@ from aiohttp import web
 from freezegun.api import TickingDateTimeFactory
 import pytest
 
-from custom_components.enedis_gateway.linky.client import EnedisClient
+from custom_components.enedis_gateway.linky.client import EnedisClient, tempo_base_url
 from custom_components.enedis_gateway.linky.exceptions import (
     AuthError,
     EndOfHistoryError,
@@ -34,7 +34,9 @@ from custom_components.enedis_gateway.linky.models import (
     MeasureType,
 )
 from custom_components.enedis_gateway.linky.redact import MARKER, redact
+from custom_components.enedis_gateway.linky.tempo import TempoColor
 from simulator import Fault, Household, Simulator
+from simulator.tempo import tempo_color
 from simulator.testing import RunningSimulator, start_simulator
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -1376,3 +1378,130 @@ def test_redact_min_len() -> None:
 def test_redact_long_text_and_secret() -> None:
     text = ("x" * 999 + SECRET.lower()[3:12]) * 1000
     assert redact(text, SECRET * 50).count(MARKER) == 1000
+
+
+# Tempo colours: public v1 routes, sent without the token.
+
+
+@pytest.mark.parametrize(
+    ("gateway", "url", "base"),
+    [
+        # The public original gateway: MyElectricalData's public site.
+        (
+            Gateway.ENEDIS_GATEWAY,
+            "https://enedisgateway.tech/api",
+            "https://www.myelectricaldata.fr",
+        ),
+        (
+            Gateway.ENEDIS_GATEWAY,
+            "https://enedisgateway.tech/api/",
+            "https://www.myelectricaldata.fr",
+        ),
+        # Self-hosted or the simulator: the same host, without /api.
+        (Gateway.ENEDIS_GATEWAY, "http://127.0.0.1:8099/api", "http://127.0.0.1:8099"),
+        (Gateway.ENEDIS_GATEWAY, "http://nas.local:8080/", "http://nas.local:8080"),
+        # MyElectricalData's own APIs: their URL.
+        (
+            Gateway.MYELECTRICALDATA,
+            "https://www.myelectricaldata.fr/",
+            "https://www.myelectricaldata.fr",
+        ),
+        (
+            Gateway.MYELECTRICALDATA_V2,
+            "https://www.v2.myelectricaldata.fr/api",
+            "https://www.v2.myelectricaldata.fr/api",
+        ),
+    ],
+)
+def test_tempo_base_url(gateway: Gateway, url: str, base: str) -> None:
+    """The original gateway's entries ask MyElectricalData v1, or their own host."""
+    assert tempo_base_url(gateway, url) == base
+
+
+async def test_tempo(env: Env) -> None:
+    """Every published day of the window: today's, not tomorrow's before 10:40."""
+    client = env.client()
+    start, end = date(2026, 9, 1), TODAY + timedelta(days=1)
+    colours = await client.get_tempo(start, end)
+    assert colours == {
+        day: TempoColor(tempo_color(day)) for day in _days(start, TODAY + timedelta(1))
+    }
+    # Public and outside the per-token quota: no PDL, no Authorization needed.
+    call = env.sim.calls[-1]
+    assert (call.type, call.pdl, call.status) == ("tempo", "", "ok")
+    assert (call.start, call.end) == (start, end + timedelta(days=1))
+
+
+async def test_tempo_tomorrow_after_publication(
+    env: Env, freezer: TickingDateTimeFactory
+) -> None:
+    """Tomorrow's colour comes at 10:40 Paris."""
+    tomorrow = TODAY + timedelta(days=1)
+    assert await env.client().get_tempo(tomorrow, tomorrow) == {}
+    freezer.move_to("2026-11-28 10:40:30+01:00")
+    assert await env.client().get_tempo(tomorrow, tomorrow) == {
+        tomorrow: TempoColor(tempo_color(tomorrow))
+    }
+
+
+@pytest.mark.parametrize(
+    ("protocol", "url", "path"),
+    [
+        (Gateway.MYELECTRICALDATA, "", "/rte/tempo/2026-11-01/2026-11-30"),
+        (Gateway.ENEDIS_GATEWAY, "/api/", "/rte/tempo/2026-11-01/2026-11-30"),
+    ],
+)
+async def test_tempo_requests(
+    fake: FakeGateway, protocol: Gateway, url: str, path: str
+) -> None:
+    """End exclusive on the wire, no token sent, a day out of the window dropped."""
+    reply = {"2026-10-31": "RED", "2026-11-01": "BLUE", "2026-11-29": "white"}
+    fake.reply = (200, json.dumps(reply), "application/json")
+    async with aiohttp.ClientSession() as session:
+        client = _fake_client(session, fake, protocol, fake.url + url)
+        colours = await client.get_tempo(date(2026, 11, 1), date(2026, 11, 29))
+    assert colours == {
+        date(2026, 11, 1): TempoColor.BLUE,
+        date(2026, 11, 29): TempoColor.WHITE,
+    }
+    assert [(method, path) for method, path, _, _ in fake.requests] == [("GET", path)]
+    headers = fake.requests[0][2]
+    assert "Authorization" not in headers
+    assert headers["User-Agent"] == USER_AGENT
+
+
+@pytest.mark.parametrize("protocol", list(ORIGINAL_PROTOCOLS))
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (200, "", GatewayError),
+        (200, "<html>Maintenance</html>", GatewayError),
+        (200, '["BLUE"]', GatewayError),
+        (200, '{"detail": "Quota"}', GatewayError),
+        (200, '{"2026-11-01": 3}', GatewayError),
+        (404, '{"detail": "Not Found"}', NoDataError),
+        (500, '{"detail": "Internal Server Error"}', GatewayError),
+        (502, "<html>Bad Gateway</html>", GatewayError),
+    ],
+)
+async def test_tempo_broken_replies(
+    fake: FakeGateway,
+    protocol: Gateway,
+    status: int,
+    body: str,
+    error: type[EnedisError],
+) -> None:
+    """A broken Tempo reply is one of the client's errors."""
+    fake.reply = (status, body, "application/json")
+    async with aiohttp.ClientSession() as session:
+        client = _fake_client(session, fake, protocol, fake.url)
+        with pytest.raises(error) as excinfo:
+            await client.get_tempo(date(2026, 11, 1), TODAY)
+    assert excinfo.type is error
+
+
+async def test_tempo_window_must_not_be_reversed() -> None:
+    async with aiohttp.ClientSession() as session:
+        client = EnedisClient(session, token=TOKEN, pdl=PDL)
+        with pytest.raises(ValueError, match="ends before"):
+            await client.get_tempo(TODAY, TODAY - timedelta(days=1))

@@ -49,7 +49,9 @@ from custom_components.enedis_gateway.linky.planner import (
     plan,
 )
 from custom_components.enedis_gateway.linky.redact import MARKER
+from custom_components.enedis_gateway.linky.tempo import TempoColor
 from simulator import Fault, Household, Simulator
+from simulator.tempo import tempo_color
 from simulator.testing import RunningSimulator, start_simulator
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -1286,3 +1288,81 @@ async def test_calls_to_the_full_history(
     assert max(history.consumption.curve) == YESTERDAY
     # The new API's whole history fits in one day of its default limits.
     assert sim.med2.counts == COUNTS[protocol, production]
+
+
+# Tempo colours: the public /tempo/days route, uncounted.
+
+
+async def test_tempo(env: Env) -> None:
+    """Every published day, bounds included; no token, the account's counters unmoved."""
+    client = env.client(token="not-the-secret")
+    start, end = date(2026, 9, 1), TODAY + ONE_DAY
+    colours = await client.get_tempo(start, end)
+    assert colours == {
+        day: TempoColor(tempo_color(day)) for day in _days(start, TODAY + ONE_DAY)
+    }
+    call = env.sim.calls[-1]
+    assert (call.protocol, call.type, call.status) == (V2, "tempo", "ok")
+    # One day earlier: the server may leave the first day out (GATEWAYS.md B2).
+    assert (call.start, call.end) == (start - ONE_DAY, end)
+    assert env.usage()["no_cache_requests"] == 0
+
+
+async def test_tempo_requests(fake: FakeGateway) -> None:
+    """The query's bounds, no Authorization, a day out of the window dropped."""
+    days = [
+        {"date": "2026-10-31", "color": "RED"},
+        {"date": "2026-11-01", "color": "BLUE"},
+        {"date": "2026-11-29", "color": "UNKNOWN"},
+    ]
+    fake.reply = (200, _envelope(days))
+    async with aiohttp.ClientSession() as session:
+        client = EnedisClient(
+            session,
+            token=TOKEN,
+            pdl=PDL,
+            gateway=V2,
+            url=fake.url,
+            user_agent=USER_AGENT,
+        )
+        colours = await client.get_tempo(date(2026, 11, 1), date(2026, 11, 29))
+    assert colours == {date(2026, 11, 1): TempoColor.BLUE}
+    query = "start_date=2026-10-31&end_date=2026-11-29"
+    assert [(method, path) for method, path, _ in fake.requests] == [
+        ("GET", f"/api/tempo/days?{query}")
+    ]
+    assert "Authorization" not in fake.requests[0][2]
+    assert fake.requests[0][2]["User-Agent"] == USER_AGENT
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (
+            200,
+            _envelope(code="INVALID_DATE", message="Invalid date format"),
+            GatewayError,
+        ),
+        (200, _envelope({"color": "BLUE"}), GatewayError),
+        (200, _envelope(["BLUE"]), GatewayError),
+        (200, _envelope([{"date": "01/11/2026", "color": "BLUE"}]), GatewayError),
+        (200, "<html>Maintenance</html>", GatewayError),
+        (401, '{"detail": "Not authenticated"}', AuthError),
+        (
+            500,
+            _envelope(code="INTERNAL_ERROR", message="An internal error"),
+            GatewayError,
+        ),
+        (503, "", GatewayError),
+    ],
+)
+async def test_tempo_broken_replies(
+    fake: FakeGateway, status: int, body: str, error: type[EnedisError]
+) -> None:
+    """A broken Tempo reply is one of the client's errors."""
+    fake.reply = (status, body)
+    async with aiohttp.ClientSession() as session:
+        client = EnedisClient(session, token=TOKEN, pdl=PDL, gateway=V2, url=fake.url)
+        with pytest.raises(error) as excinfo:
+            await client.get_tempo(date(2026, 11, 1), TODAY)
+    assert excinfo.type is error

@@ -63,6 +63,15 @@ async def test_diagnostics_redacted(
     }
     assert result["fetch"]["last_error"] == ""
     assert result["addresses_stored"] is True
+    # 09:00 on the 28th: the colours from the activation to today (asked yesterday
+    # as tomorrow's); tomorrow's is asked from 10:45, no Tempo call yet today.
+    assert result["tempo"] == {
+        "days": (date(2026, 11, 28) - AUGUST).days + 1,
+        "oldest": AUGUST.isoformat(),
+        "newest": "2026-11-28",
+        "calls_today": 0,
+        "last_error": "",
+    }
 
 
 async def test_quota_issue_appears_and_goes(
@@ -99,7 +108,8 @@ async def test_consent_issue_and_reauth(
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
     # The day's 15 calls were spent before the fault; on the next day one
     # refused call at 00:00 and one 6 hours later, none at every cycle.
-    assert len(gateway.sim.calls) == 15 + 2
+    metering = [call for call in gateway.sim.calls if call.type != "tempo"]
+    assert len(metering) == 15 + 2
     assert (
         hass.states.get(f"sensor.enedisgateway_{PDL}").attributes["daily"]
         == (card.attributes["daily"])

@@ -14,6 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.enedis_gateway.const import DEFAULT_OPTIONS
 from simulator import Household
+from simulator.tempo import tempo_color
 
 from .conftest import PDL, Gateway, make_entry
 from .helpers import activated_on, advance, paris, setup
@@ -35,6 +36,8 @@ CARD_KEYS = {
     "yesterday_HC", "yesterday_HP", "yesterday_HC_cost", "yesterday_HP_cost",
     "peak_offpeak_percent", "offpeak_hours", "offpeak_hours_enedis", "subscribed_power",
     "errorLastCall", "versionUpdateAvailable", "versionGit",
+    # The colours are fetched whatever the plan: the card's Tempo sections open.
+    "serviceEnedis",
 }  # fmt: skip
 NUMBER_LISTS = (
     "daily", "dailyweek_cost", "dailyweek_costHC", "dailyweek_costHP", "dailyweek_HC",
@@ -211,7 +214,8 @@ async def test_card_sensor_contract(
         )
     assert all(v in ("true", "false") for v in attributes["dailyweek_MP_over"])
     assert all(len(str(v)) == 19 for v in attributes["dailyweek_MP_time"])
-    assert attributes["dailyweek_Tempo"] == [-1] * 7
+    assert attributes["dailyweek_Tempo"] == [tempo_color(day) for day in week]
+    assert attributes["serviceEnedis"] == "myElectricalData"
     assert attributes["errorLastCall"] == ""
     assert attributes["versionUpdateAvailable"] is False
     assert attributes["typeCompteur"] == "consommation"
@@ -288,7 +292,7 @@ async def test_entities_snapshot(
     entry = make_entry(gateway, options={"max_calls_per_day": 45})
     await setup(hass, entry)
     entries = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
-    assert len(entries) == 25
+    assert len(entries) == 30
     described = {}
     for entity_entry in sorted(entries, key=lambda item: item.entity_id):
         state = hass.states.get(entity_entry.entity_id)

@@ -239,8 +239,9 @@ async def test_v1_tempo_is_public_and_end_exclusive(env: Env) -> None:
     assert list(body) == [f"2025-12-0{day}" for day in range(1, 8)]
     assert parse_tempo_v1(body) == _calendar(date(2025, 12, 1), date(2025, 12, 8))
     assert [
-        (call.protocol, call.type, call.start, call.end) for call in env.sim.calls
+        (call.protocol, call.type, call.start, call.end) for call in env.sim.tempo_calls
     ] == [("myelectricaldata", "tempo", date(2025, 12, 1), date(2025, 12, 8))]
+    assert env.sim.calls == []
 
 
 async def test_v1_tempo_publishes_tomorrow_at_10_40(
@@ -296,7 +297,7 @@ async def test_v2_tempo_days_inclusive_and_sorted(env: Env) -> None:
     # Published on the eve at 10:40 Paris, written as naive UTC.
     assert first["updated_at"] == "2025-12-27T09:40:00"
     assert first["color"] == tempo_color(date(2025, 12, 28))
-    call = env.sim.calls[-1]
+    call = env.sim.tempo_calls[-1]
     assert (call.protocol, call.type, call.start, call.end) == (
         "myelectricaldata_v2",
         "tempo",
@@ -450,12 +451,14 @@ async def test_tempo_calls_are_logged_outside_the_token_quota(env: Env) -> None:
     status, _ = await env.get(f"/contracts/{PDL}", token)
     assert status == 409
     assert Counter((call.protocol, call.type) for call in env.sim.calls) == {
-        ("myelectricaldata", "tempo"): 1,
         ("myelectricaldata", "ecowatt"): 1,
-        ("myelectricaldata_v2", "tempo"): 3,
         ("myelectricaldata", "contracts"): 2,
     }
-    assert env.sim.calls_on(TODAY) == 7
+    assert Counter((call.protocol, call.type) for call in env.sim.tempo_calls) == {
+        ("myelectricaldata", "tempo"): 1,
+        ("myelectricaldata_v2", "tempo"): 3,
+    }
+    assert env.sim.calls_on(TODAY) == 3
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ from .linky.history import (
 from .linky.models import PARIS, Gateway, MeasureType, UsageStats
 from .linky.pipeline import Snapshot, build_snapshot
 from .linky.planner import Request, Resource, plan
+from .linky.tempo_plan import TempoCalls, tempo_window
 from .options import EnedisOptions
 from .store import HistoryStore
 
@@ -98,6 +99,10 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
         # Set once unloaded: a reload's new coordinator owns the stored history then.
         self._closed = False
         self._calls_made = 0
+        # Tempo colours come from public routes, outside the metering budget: their
+        # calls are counted here, per Paris day, and not stored (the colours are).
+        self.tempo_calls = TempoCalls()
+        self.tempo_error = ""
         self.version = str(async_get_loaded_integration(hass, DOMAIN).version)
 
     async def _async_setup(self) -> None:
@@ -174,6 +179,7 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             try:
                 error = await self._async_fetch_planned()
                 self.fetch.last_error = error
+                await self._async_fetch_tempo()
             finally:
                 self.fetch.forget_stored(self.history)
                 if self._calls_made != calls:
@@ -184,6 +190,30 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
         if self.gateway is Gateway.MYELECTRICALDATA_V2 and self._calls_made != calls:
             await self._async_read_usage()
         return error
+
+    async def _async_fetch_tempo(self) -> None:
+        """Ask for the Tempo colours missing now; a failure keeps the stored ones."""
+        now = dt_util.utcnow()
+        window = tempo_window(self.history, now, self.tempo_calls)
+        if window is None:
+            return
+        try:
+            colours = await self.client.get_tempo(window.start, window.end)
+        except EnedisError as err:
+            self.tempo_calls.record(window, now, answered=False)
+            if not self.tempo_error:
+                LOGGER.warning(
+                    "Linky %s: no Tempo colours this time, keeping the stored ones: %s",
+                    self.pdl[-4:],
+                    err,
+                )
+            self.tempo_error = str(err) or "gateway error"
+            return
+        self.tempo_calls.record(window, now, answered=True)
+        if self.tempo_error:
+            LOGGER.info("Linky %s: the Tempo colours come again", self.pdl[-4:])
+            self.tempo_error = ""
+        self.history.merge_tempo(colours)
 
     async def _async_read_usage(self) -> None:
         """Read what the account spent today; the gateway does not count this call."""
@@ -332,6 +362,7 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
     def build_data(self) -> Snapshot:
         """Rebuild every summary from the stored history; makes no call."""
         options = self.options
+        today = dt_util.now(PARIS).date()
         return build_snapshot(
             self.history,
             self.fetch,
@@ -340,12 +371,13 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             prices=options.prices,
             offpeak_override=options.offpeak_override,
             kinds=options.kinds,
-            today=dt_util.now(PARIS).date(),
+            today=today,
             calls_today=self.budget.spent_by_meter(self.pdl, self.clock),
             version=self.version,
             gateway=self.gateway,
             usage=self.usage,
             later_prices=options.later_prices,
+            tempo_calls_today=self.tempo_calls.on(today),
         )
 
     async def async_apply_options(self) -> None:

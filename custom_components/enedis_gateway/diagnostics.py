@@ -7,11 +7,12 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 
 from .const import CONF_CONTRACT, CONF_INFLUXDB_TOKEN, CONF_PDL
-from .coordinator import EnedisConfigEntry
+from .coordinator import EnedisConfigEntry, EnedisCoordinator
 from .linky.history import FetchState, SeriesHistory
-from .linky.models import Gateway, MeasureType, UsageStats
+from .linky.models import PARIS, Gateway, MeasureType, UsageStats
 
 TO_REDACT = {
     CONF_ACCESS_TOKEN,
@@ -85,6 +86,18 @@ def _fetch_state(fetch: FetchState, budget: dict[str, int]) -> dict[str, Any]:
     }
 
 
+def _tempo(coordinator: EnedisCoordinator) -> dict[str, Any]:
+    """Describe the stored Tempo colours and today's Tempo calls (outside the budget)."""
+    days = coordinator.history.tempo
+    return {
+        "days": len(days),
+        "oldest": min(days).isoformat() if days else None,
+        "newest": max(days).isoformat() if days else None,
+        "calls_today": coordinator.tempo_calls.on(dt_util.now(PARIS).date()),
+        "last_error": coordinator.tempo_error,
+    }
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: EnedisConfigEntry
 ) -> dict[str, Any]:
@@ -125,6 +138,7 @@ async def async_get_config_entry_diagnostics(
                 "calls_left_today": coordinator.calls_left(),
             },
         ),
+        "tempo": _tempo(coordinator),
         "statistics_rows_queued": dict(
             entry.runtime_data.outputs.statistics.rows_queued
         ),

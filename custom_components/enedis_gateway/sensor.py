@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -17,6 +17,7 @@ from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
     UnitOfEnergy,
+    UnitOfTime,
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -27,6 +28,7 @@ from .entity import EnedisEntity
 from .linky.models import MeasureType
 from .linky.pipeline import CardData, Snapshot
 from .linky.summary import Summary
+from .linky.tempo import TempoColor, TempoDays
 from .options import EnedisOptions
 
 PARALLEL_UPDATES = 0
@@ -35,6 +37,7 @@ CURRENCY_EURO = "EUR"
 KILO_VOLT_AMPERE = "kVA"
 
 type SensorValue = StateType | date | datetime
+TEMPO_OPTIONS = [colour.value.lower() for colour in TempoColor]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,6 +104,8 @@ def _plan_attrs(data: Snapshot) -> Mapping[str, Any]:
     return {
         "yearly_cost_base": _round(summary.cost_base_year),
         "yearly_cost_hp_hc": _round(summary.cost_hphc_year),
+        # Once Tempo prices are set and the colours of the year are known.
+        "yearly_cost_tempo": _round(summary.cost_tempo_year),
         "saving": _round(summary.saving_eur),
         "saving_percent": _round(summary.saving_percent),
         "offpeak_share_percent": _round(summary.hc_share_percent),
@@ -120,6 +125,8 @@ def _calls_attrs(data: Snapshot) -> Mapping[str, Any]:
     attrs: dict[str, Any] = {
         "last_error": data.last_error,
         "skipped_days": data.skipped_days,
+        # The public Tempo calls, apart from the state's metering calls.
+        "tempo_calls_today": data.tempo_calls_today,
     }
     if (usage := data.usage) is not None:
         attrs |= {
@@ -130,6 +137,46 @@ def _calls_attrs(data: Snapshot) -> Mapping[str, Any]:
             "gateway_usage_date": usage.day.isoformat(),
         }
     return attrs
+
+
+def _tempo_state(colour: TempoColor | None) -> str | None:
+    """Return a colour as the ENUM sensors' translated state ("blue"), or None."""
+    return None if colour is None else colour.value.lower()
+
+
+def _card_tempo_state(colour: TempoColor | None) -> str | None:
+    """Return a colour as content-card-linky maps it ("BLUE"), or None (unknown)."""
+    return None if colour is None else colour.value
+
+
+def _tempo_date(days_ahead: int) -> Callable[[Snapshot], Mapping[str, Any]]:
+    """Return the attributes of a colour sensor: its day, as the card reads it."""
+
+    def attrs(data: Snapshot) -> Mapping[str, Any]:
+        day = data.tempo.today + timedelta(days=days_ahead)
+        return {"date": day.isoformat()}
+
+    return attrs
+
+
+def _days_left(tempo: TempoDays) -> int | None:
+    """Return the season's days whose colour is not published yet."""
+    return None if tempo.left is None else sum(tempo.left.values())
+
+
+def _days_left_attrs(data: Snapshot) -> Mapping[str, Any]:
+    """Return the days left of each colour: counts, and the card's "N / quota" texts."""
+    tempo = data.tempo
+    if tempo.left is None:
+        return {}
+    left, quotas = tempo.left, tempo.quotas
+    return {
+        **{
+            f"days_{colour.lower()}": f"{left[colour]} / {quotas[colour]}"
+            for colour in TempoColor
+        },
+        **{f"{colour.lower()}_days_left": left[colour] for colour in TempoColor},
+    }
 
 
 def _round(value: float | None) -> float | None:
@@ -164,7 +211,7 @@ SENSORS: tuple[EnedisSensorEntityDescription, ...] = (
         key="best_plan",
         translation_key="best_plan",
         device_class=SensorDeviceClass.ENUM,
-        options=["base", "hp_hc"],
+        options=["base", "hp_hc", "tempo"],
         value_fn=lambda data: data.consumption.best_plan,
         attrs_fn=_plan_attrs,
     ),
@@ -207,6 +254,45 @@ SENSORS: tuple[EnedisSensorEntityDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda data: data.calls_today,
         attrs_fn=_calls_attrs,
+    ),
+    EnedisSensorEntityDescription(
+        key="tempo_today",
+        translation_key="tempo_today",
+        device_class=SensorDeviceClass.ENUM,
+        options=TEMPO_OPTIONS,
+        value_fn=lambda data: _tempo_state(data.tempo.colour_today),
+        attrs_fn=_tempo_date(0),
+    ),
+    EnedisSensorEntityDescription(
+        key="tempo_tomorrow",
+        translation_key="tempo_tomorrow",
+        device_class=SensorDeviceClass.ENUM,
+        options=TEMPO_OPTIONS,
+        value_fn=lambda data: _tempo_state(data.tempo.colour_tomorrow),
+        attrs_fn=_tempo_date(1),
+    ),
+    EnedisSensorEntityDescription(
+        key="tempo_days_left",
+        translation_key="tempo_days_left",
+        native_unit_of_measurement=UnitOfTime.DAYS,
+        value_fn=lambda data: _days_left(data.tempo),
+        attrs_fn=_days_left_attrs,
+    ),
+    # content-card-linky maps the states "BLUE", "WHITE", "RED" of its J0 and J1
+    # entities, which an ENUM sensor's translated lowercase states are not.
+    EnedisSensorEntityDescription(
+        key="tempo_card_today",
+        translation_key="tempo_card_today",
+        entity_registry_enabled_default=False,
+        value_fn=lambda data: _card_tempo_state(data.tempo.colour_today),
+        attrs_fn=_tempo_date(0),
+    ),
+    EnedisSensorEntityDescription(
+        key="tempo_card_tomorrow",
+        translation_key="tempo_card_tomorrow",
+        entity_registry_enabled_default=False,
+        value_fn=lambda data: _card_tempo_state(data.tempo.colour_tomorrow),
+        attrs_fn=_tempo_date(1),
     ),
     EnedisSensorEntityDescription(
         key="history_completeness",

@@ -16,9 +16,13 @@ from .summary import (
     week_start,
 )
 from .tariff import DaySplit, Tariff
+from .tempo import TempoColor
 
 MISSING = -1
 WEEK_DAYS = 7
+# The card shows its Tempo sections only under this exact value (any other shows a
+# migration banner): set once there are colours to show.
+SERVICE_ENEDIS = "myElectricalData"
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 type Cell = float | int
@@ -69,9 +73,7 @@ def _week_cells(
             for column in cells.values():
                 column.append(MISSING)
             continue
-        hp_cost, hc_cost = tariff.costs(
-            split.hp_wh / 1000, split.hc_wh / 1000, day=split.day
-        )
+        hp_cost, hc_cost = tariff.day_costs(split)
         cells["daily"].append(_kwh(split.wh))
         cells["hp"].append(_kwh(split.hp_wh))
         cells["hc"].append(_kwh(split.hc_wh))
@@ -101,6 +103,16 @@ def _max_power_cells(
         )
         cells["time"].append(_local(peak.at))
     return cells
+
+
+def _tempo_cells(
+    colours: Mapping[date, TempoColor], days: list[date]
+) -> list[str | int]:
+    """Return the colour of each day of the week as the card reads it ("BLUE"), or -1."""
+    return [
+        colour.value if (colour := colours.get(day)) is not None else MISSING
+        for day in days
+    ]
 
 
 def card_attributes(
@@ -210,7 +222,7 @@ def card_attributes(
         "dailyweek_MP": peaks["kva"],
         "dailyweek_MP_over": peaks["over"],
         "dailyweek_MP_time": peaks["time"],
-        "dailyweek_Tempo": [MISSING] * WEEK_DAYS,
+        "dailyweek_Tempo": _tempo_cells(history.tempo, days),
         "daily_cost": _scalar(summary.last_day_cost, 2),
         "yesterday_HC": _scalar(summary.last_day_hc_kwh, 3),
         "yesterday_HP": _scalar(summary.last_day_hp_kwh, 3),
@@ -224,5 +236,7 @@ def card_attributes(
         "versionUpdateAvailable": False,
         "versionGit": version,
     }
+    if history.tempo:
+        attributes["serviceEnedis"] = SERVICE_ENEDIS
     state = round(yesterday_kwh, 3) if yesterday_kwh is not None else None
     return state, attributes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 import json
 import logging
 from typing import Any
@@ -42,11 +42,13 @@ from .parsing import (
     parse_max_power,
 )
 from .redact import redact
+from .tempo import TempoColor, parse_tempo_v1, parse_tempo_v2
 
 _LOGGER = logging.getLogger(__name__)
 
 CONTRACTS = "contracts"
 ADDRESSES = "addresses"
+TEMPO = "tempo"
 
 _ERROR_KEYS = ("error_code", "error", "tag")
 _MESSAGE_KEYS = ("detail", "description", "message", "error_code", "error", "tag")
@@ -96,6 +98,24 @@ MED2_CODES: dict[str, type[EnedisError]] = {
 def is_valid_pdl(pdl: str) -> bool:
     """Return True for a PDL made of exactly 14 ASCII digits."""
     return len(pdl) == 14 and pdl.isascii() and pdl.isdigit()
+
+
+def tempo_base_url(gateway: Gateway, url: str) -> str:
+    """
+    Return the URL the gateway's public Tempo route hangs from.
+
+    Both MyElectricalData APIs serve Tempo under their own URL. The original
+    gateway serves none: its entries ask MyElectricalData's public v1 site, unless
+    the entry points at another server than the public gateway (self-hosted, or
+    the simulator at http://127.0.0.1:PORT/api): then the same host, without the
+    trailing /api.
+    """
+    url = url.rstrip("/")
+    if gateway is not Gateway.ENEDIS_GATEWAY:
+        return url
+    if url == DEFAULT_URLS[Gateway.ENEDIS_GATEWAY]:
+        return DEFAULT_URLS[Gateway.MYELECTRICALDATA]
+    return url.removesuffix("/api")
 
 
 def _mentions(text: str, hints: tuple[str, ...]) -> bool:
@@ -184,6 +204,35 @@ class EnedisClient:
         payload = await self._request(kind, start, end)
         readings = self._parse(parse_max_power, payload)
         return self._in_window(readings, lambda reading: reading.day, kind, start, end)
+
+    async def get_tempo(self, start: date, end: date) -> dict[date, TempoColor]:
+        """
+        Return the published Tempo colours of the days of [start, end], end included.
+
+        Public routes, sent without the token: MyElectricalData v2's
+        /tempo/days?start_date&end_date (inclusive), or else MyElectricalData v1's
+        /rte/tempo/{start}/{end} with end exclusive (our reading; GATEWAYS.md says
+        unverified: an inclusive server sends one more day, dropped here).
+        """
+        if end < start:
+            raise ValueError(f"Tempo window {start}..{end} ends before it starts")
+        base = tempo_base_url(self._gateway, self._url)
+        if self._gateway is Gateway.MYELECTRICALDATA_V2:
+            # The server may compare its Paris-midnight days with a UTC-midnight
+            # start and leave the first day out (GATEWAYS.md, inferred): ask one
+            # day earlier.
+            params = {
+                "start_date": (start - timedelta(days=1)).isoformat(),
+                "end_date": end.isoformat(),
+            }
+            payload = await self._public_get(f"{base}/tempo/days", params)
+            colours = self._parse(parse_tempo_v2, payload)
+        else:
+            after = end + timedelta(days=1)
+            path = f"rte/tempo/{start.isoformat()}/{after.isoformat()}"
+            payload = await self._public_get(f"{base}/{path}")
+            colours = self._parse(parse_tempo_v1, payload)
+        return {day: colour for day, colour in colours.items() if start <= day <= end}
 
     async def list_pdls(self) -> list[AccountPdl]:
         """Return the PDLs of the token's MyElectricalData v2 account (no PDL needed)."""
@@ -286,19 +335,7 @@ class EnedisClient:
             "Accept": "application/json",
         }
         _LOGGER.debug("Calling %s for %s %s..%s", self._gateway, kind, start, end)
-        try:
-            async with self._session.request(
-                method, url, json=body, headers=headers, timeout=self._timeout
-            ) as response:
-                status = response.status
-                raw = await response.read()
-        except TimeoutError as err:
-            raise GatewayError(f"Timeout calling the gateway for {kind}") from err
-        except (aiohttp.ClientError, OSError) as err:
-            raise GatewayError(
-                self._redact(f"Cannot reach the gateway ({type(err).__name__}): {err}")
-            ) from err
-        _LOGGER.debug("Gateway answered HTTP %s for %s", status, kind)
+        status, raw = await self._send(method, url, kind, headers, body=body)
         payload = self._decode(raw)
         if med2_api:
             return self._med2_data(kind, status, payload, raw)
@@ -309,6 +346,49 @@ class EnedisClient:
         if (error := self._body_error(payload)) is not None:
             raise error
         return payload
+
+    async def _public_get(self, url: str, params: dict[str, str] | None = None) -> Any:
+        """GET a public route without the token; return the decoded JSON body."""
+        headers = {"User-Agent": self._user_agent, "Accept": "application/json"}
+        _LOGGER.debug("Calling %s for %s", self._gateway, TEMPO)
+        status, raw = await self._send("GET", url, TEMPO, headers, params=params)
+        payload = self._decode(raw)
+        if status != 200:
+            raise self._status_error(status, payload, raw)
+        if payload is _UNPARSEABLE:
+            raise GatewayError(f"Unparseable gateway reply for {TEMPO} (HTTP 200)")
+        return payload
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        kind: str,
+        headers: dict[str, str],
+        *,
+        body: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> tuple[int, bytes]:
+        """Send one request; return the HTTP status and the raw body."""
+        try:
+            async with self._session.request(
+                method,
+                url,
+                json=body,
+                params=params,
+                headers=headers,
+                timeout=self._timeout,
+            ) as response:
+                status = response.status
+                raw = await response.read()
+        except TimeoutError as err:
+            raise GatewayError(f"Timeout calling the gateway for {kind}") from err
+        except (aiohttp.ClientError, OSError) as err:
+            raise GatewayError(
+                self._redact(f"Cannot reach the gateway ({type(err).__name__}): {err}")
+            ) from err
+        _LOGGER.debug("Gateway answered HTTP %s for %s", status, kind)
+        return status, raw
 
     def _med2_data(self, kind: str, status: int, payload: Any, raw: bytes) -> Any:
         """Return the data of a MyElectricalData v2 reply, or raise the error it carries."""

@@ -18,6 +18,7 @@ from .history import FetchState, History, measure_direction
 from .models import Contract, Direction, Gateway, MeasureType, UsageStats
 from .summary import Summary, build_summary
 from .tariff import Plan, PricePeriod, Prices, Tariff
+from .tempo import TempoDays, tempo_days
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -47,6 +48,10 @@ class Snapshot:
     usage: UsageStats | None
     last_error: str
     skipped_days: int
+    # RTE's Tempo colours of today and tomorrow, the days left in the season, and
+    # the Tempo calls of today (public calls, outside the metering budget).
+    tempo: TempoDays
+    tempo_calls_today: int
 
 
 def offpeak_text(override: str, history: History) -> str:
@@ -70,6 +75,7 @@ def build_snapshot(
     gateway: Gateway = Gateway.MYELECTRICALDATA,
     usage: UsageStats | None = None,
     later_prices: tuple[PricePeriod, ...] = (),
+    tempo_calls_today: int = 0,
 ) -> Snapshot:
     """
     Compute the summaries and cards of the enabled directions as of a Paris day.
@@ -77,7 +83,7 @@ def build_snapshot(
     plan and prices apply before the first of later_prices, each from its start.
     """
     text = offpeak_text(offpeak_override, history)
-    tariff = Tariff.from_offpeak_text(plan, prices, text, later_prices)
+    tariff = Tariff.from_offpeak_text(plan, prices, text, later_prices, history.tempo)
 
     def summarize(direction: Direction) -> tuple[Summary, CardData]:
         summary = build_summary(
@@ -121,4 +127,6 @@ def build_snapshot(
         usage=usage,
         last_error=fetch.last_error,
         skipped_days=fetch.skipped_count(),
+        tempo=tempo_days(history.tempo, today),
+        tempo_calls_today=tempo_calls_today,
     )

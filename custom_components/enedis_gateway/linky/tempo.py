@@ -117,6 +117,34 @@ def remaining_days(
     }
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TempoDays:
+    """What the Tempo entities show on a Paris day, from the stored colours."""
+
+    today: date
+    colour_today: TempoColor | None
+    colour_tomorrow: TempoColor | None
+    # Days of each colour left in the season; None while a day of it is not known.
+    left: dict[TempoColor, int] | None
+    quotas: dict[TempoColor, int]
+
+
+def tempo_days(colours: Mapping[date, TempoColor], today: date) -> TempoDays:
+    """Return today's and tomorrow's colours and the days left in today's season."""
+    start = season_start(today)
+    season_known = all(
+        start + timedelta(days=offset) in colours
+        for offset in range((today - start).days + 1)
+    )
+    return TempoDays(
+        today=today,
+        colour_today=colours.get(today),
+        colour_tomorrow=colours.get(today + timedelta(days=1)),
+        left=remaining_days(colours, today) if season_known else None,
+        quotas=season_quotas(today),
+    )
+
+
 def _fail(what: str, reason: str) -> GatewayError:
     return GatewayError(f"Malformed {what} reply: {reason}")
 
