@@ -12,6 +12,7 @@ import pytest
 
 from custom_components.enedis_gateway.linky.energy_stats import Series
 from simulator import Household
+from simulator.tempo import season_colors, season_start
 
 from .conftest import PDL, Gateway, make_entry
 from .helpers import CARD, COMPLETENESS, PARIS, activated_on, paris, setup
@@ -178,4 +179,68 @@ async def test_every_cost_at_the_prices_of_its_day(
     assert max(moved) == date(2026, 3, 9)
     assert sensor(hass, "this_year_s_cost") == pytest.approx(
         sum(day_cost(household, day, edited) for day in days(ACTIVATION, yesterday))
+    )
+
+
+TEMPO = {
+    "plan": "TEMPO",
+    "price_base": 0.2,
+    "price_hp": 0.25,
+    "price_hc": 0.1,
+    "price_blue_hp": 0.1612,
+    "price_blue_hc": 0.1325,
+    "price_white_hp": 0.1871,
+    "price_white_hc": 0.1499,
+    "price_red_hp": 0.706,
+    "price_red_hc": 0.1575,
+}
+
+
+async def test_tempo_statistics_per_colour(
+    hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
+) -> None:
+    """Six Tempo series summing to the total each hour; the hours after midnight at the eve's colour."""
+    freezer.move_to(paris(NOW))
+    contract = activated_on(gateway, ACTIVATION)
+    options = {"max_calls_per_day": 45, **TEMPO}
+    entry = make_entry(gateway, options=options, contract=contract)
+    await setup(hass, entry)
+    household = gateway.sim.household
+    yesterday = paris(NOW).date() - timedelta(days=1)
+    want: dict[Series, dict[float, float]] = {series: {} for series in Series}
+    reds = 0
+    for day in days(ACTIVATION, yesterday):
+        for start, minutes, watts in household.curve(day):
+            local = start.astimezone(PARIS)
+            # The colour of the Tempo day (06:00 to 06:00), from the simulator's calendar.
+            eve = local.hour < 6
+            colour_day = day - timedelta(days=eve)
+            colour = season_colors(season_start(colour_day))[colour_day].lower()
+            offpeak = eve or local.hour >= 22
+            kwh = watts * minutes / 60 / 1000
+            hour = start.replace(minute=0).timestamp()
+            period = "hc" if offpeak else "hp"
+            series = Series(f"consumption_tempo_{colour}_{period}")
+            want[series][hour] = want[series].get(hour, 0.0) + kwh
+            cost = want[Series.CONSUMPTION_COST]
+            cost[hour] = cost.get(hour, 0.0) + kwh * TEMPO[f"price_{colour}_{period}"]
+            reds += colour == "red"
+    assert reds > 0
+    rows = await stored(hass)
+    hours = {row["start"] for row in rows[Series.CONSUMPTION]}
+    tempo_series = [series for series in Series if "tempo" in series.value]
+    for series in (*tempo_series, Series.CONSUMPTION_COST):
+        # Every hour in every Tempo series (0 where the hour is another colour's).
+        expected = {hour: want[series].get(hour, 0.0) for hour in hours}
+        check_series(rows[series], expected if series in tempo_series else want[series])
+    states = {
+        series: {row["start"]: row["state"] for row in rows[series]}
+        for series in tempo_series
+    }
+    for row in rows[Series.CONSUMPTION]:
+        assert sum(states[series][row["start"]] for series in tempo_series) == (
+            pytest.approx(row["state"], abs=1e-5)
+        )
+    assert sensor(hass, "this_year_s_cost") == pytest.approx(
+        sum(want[Series.CONSUMPTION_COST].values()), abs=1e-6
     )
