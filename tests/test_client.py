@@ -1427,7 +1427,7 @@ async def test_tempo(env: Env) -> None:
         day: TempoColor(tempo_color(day)) for day in _days(start, TODAY + timedelta(1))
     }
     # Public and outside the per-token quota: no PDL, no Authorization needed.
-    call = env.sim.calls[-1]
+    call = env.sim.tempo_calls[-1]
     assert (call.type, call.pdl, call.status) == ("tempo", "", "ok")
     assert (call.start, call.end) == (start, end + timedelta(days=1))
 

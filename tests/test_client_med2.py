@@ -1301,7 +1301,7 @@ async def test_tempo(env: Env) -> None:
     assert colours == {
         day: TempoColor(tempo_color(day)) for day in _days(start, TODAY + ONE_DAY)
     }
-    call = env.sim.calls[-1]
+    call = env.sim.tempo_calls[-1]
     assert (call.protocol, call.type, call.status) == (V2, "tempo", "ok")
     # One day earlier: the server may leave the first day out (GATEWAYS.md B2).
     assert (call.start, call.end) == (start - ONE_DAY, end)
