@@ -122,6 +122,13 @@ class _Segments:
         return min(max(inside, 0.0), minutes)
 
 
+def _interval_starts(day: date, curve: DayCurve) -> list[datetime]:
+    """Return the start of each interval of a day's curve (23 or 25 hours on DST days)."""
+    start = local_midnight(day)
+    step = timedelta(minutes=curve.minutes)
+    return [start + index * step for index in range(len(curve.watts))]
+
+
 def repriced_days(old: Tariff, new: Tariff, days: Iterable[date]) -> set[date]:
     """Return the days whose cost differs between two tariffs (all if the HC hours do)."""
     if old.ranges != new.ranges:
@@ -334,11 +341,9 @@ class Tariff:
         key = (day, curve.minutes)
         shares = self._dst_days.get(key)
         if shares is None:
-            start = local_midnight(day)
-            step = timedelta(minutes=curve.minutes)
             shares = self._dst_days[key] = tuple(
-                self.offpeak_share(start + index * step, curve.minutes)
-                for index in range(len(curve.watts))
+                self.offpeak_share(start, curve.minutes)
+                for start in _interval_starts(day, curve)
             )
         return shares
 
@@ -349,12 +354,10 @@ class Tariff:
         key = (day, curve.minutes)
         count = self._early_counts.get(key)
         if count is None:
-            start = local_midnight(day)
-            step = timedelta(minutes=curve.minutes)
             count = self._early_counts[key] = sum(
                 1
-                for index in range(len(curve.watts))
-                if (start + index * step).astimezone(PARIS).hour < DAY_START_HOUR
+                for start in _interval_starts(day, curve)
+                if start.astimezone(PARIS).hour < DAY_START_HOUR
             )
         return count
 
