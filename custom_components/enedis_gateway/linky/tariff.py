@@ -235,9 +235,12 @@ class Tariff:
         self.has_tempo = any(period.plan is Plan.TEMPO for period in self.periods)
         # The Tempo colours the costs read (a day not known yet is priced blue).
         self.colours: Mapping[date, TempoColor] = colours or {}
-        # The off-peak energy before 06:00 matters to Tempo: to a Tempo period, and
-        # to the comparison of plans once colours are known.
-        self._with_early = self.has_tempo or bool(self.colours)
+        # The off-peak energy before 06:00 matters to Tempo only: to a Tempo period,
+        # and to the comparison of plans once Tempo prices are set. The colours are
+        # fetched for everyone: they alone do not make every rebuild split it.
+        self._with_early = self.has_tempo or (
+            bool(self.colours) and self.prices.blue_hp > 0
+        )
         # (day, interval length) -> intervals starting before 06:00 on a DST day.
         self._early_counts: dict[tuple[date, int], int] = {}
         self._segments = _Segments(ranges) if ranges else None
