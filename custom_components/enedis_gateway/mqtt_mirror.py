@@ -116,14 +116,17 @@ class MqttMirror:
         """Republish everything after a (re)connection."""
         self._published = {}
         if connected and self._wanted:
+            # MQTT connects while its entry is still being set up: trust the signal,
+            # the entry is not loaded yet.
             self.hass.async_create_background_task(
-                self._async_flush(), f"{DOMAIN} MQTT mirror {self.pdl[-4:]}"
+                self._async_flush(connected=True),
+                f"{DOMAIN} MQTT mirror {self.pdl[-4:]}",
             )
 
-    async def _async_flush(self) -> None:
+    async def _async_flush(self, *, connected: bool = False) -> None:
         """Send the wanted payloads that differ from the published ones."""
         async with self._lock:
-            if not _mqtt_connected(self.hass):
+            if not (connected or _mqtt_connected(self.hass)):
                 self._set_unavailable()
                 return
             if self._unavailable:
