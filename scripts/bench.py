@@ -799,8 +799,8 @@ def stats_build(
     """Build the recorder rows of an update, as StatisticsImporter does before queuing."""
     return {
         series: [
-            StatisticData(start=row.start, state=row.state, sum=row.sum)
-            for row in result.rows
+            StatisticData(start=start, state=state, sum=total)
+            for start, state, total in result.rows
         ]
         for series, result in stats_sync(stored, written, today).items()
     }

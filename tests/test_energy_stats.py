@@ -11,7 +11,6 @@ from custom_components.enedis_gateway.linky.energy_stats import (
     TEMPO_SERIES,
     DayRows,
     Digests,
-    Row,
     Series,
     Sync,
     build_series,
@@ -57,8 +56,8 @@ def apply(recorder: Recorder, result: Sync) -> None:
     """Do what the recorder does with a sync: clear, then insert or overwrite."""
     if result.clear:
         recorder.clear()
-    for row in result.rows:
-        recorder[row.start.timestamp()] = (row.state, row.sum)
+    for start, state, total in result.rows:
+        recorder[start.timestamp()] = (state, total)
 
 
 def written(recorder: Recorder) -> Digests:
@@ -70,7 +69,7 @@ def test_first_sync_is_cumulative_from_the_oldest_row() -> None:
     """The oldest row's sum equals its state and the sums never jump."""
     result = sync([daily(DAY, 10), hourly(DAY + timedelta(days=1), [1, 2, 3])], {})
     assert not result.clear
-    assert [(row.state, row.sum) for row in result.rows] == [
+    assert [(state, total) for _, state, total in result.rows] == [
         (10, 10),
         (1, 11),
         (2, 13),
@@ -86,18 +85,18 @@ def test_new_day_appends_and_refining_a_day_keeps_the_next_days() -> None:
 
     days.append(daily(DAY + timedelta(days=3), 5))
     result = sync(days, written(recorder))
-    assert result.rows == [Row(local_midnight(DAY + timedelta(days=3)), 5, 77)]
+    assert result.rows == [(local_midnight(DAY + timedelta(days=3)), 5, 77)]
     apply(recorder, result)
 
     days[1] = hourly(DAY + timedelta(days=1), [1.0] * 24)
     result = sync(days, written(recorder))
     assert not result.clear
     assert len(result.rows) == 24
-    assert {row.start.date() for row in result.rows} <= {
+    assert {start.date() for start, _, _ in result.rows} <= {
         DAY + timedelta(days=1),
         DAY,  # 00:00 Paris is 23:00 UTC the day before
     }
-    assert result.rows[-1].sum == 48
+    assert result.rows[-1][2] == 48
     apply(recorder, result)
     assert sync(days, written(recorder)).rows == []
 
@@ -109,7 +108,7 @@ def test_older_history_rewrites_everything_after_it() -> None:
     apply(recorder, sync(days, {}))
     result = sync([daily(DAY, 2), *days], written(recorder))
     assert not result.clear
-    assert [row.sum for row in result.rows] == [2, 3, 4, 5]
+    assert [total for _, _, total in result.rows] == [2, 3, 4, 5]
 
 
 def test_a_day_that_loses_rows_clears_the_series() -> None:
@@ -260,7 +259,7 @@ def test_any_sequence_of_updates_leaves_exactly_the_wanted_rows(
         apply(recorder, sync(wanted, written(recorder)))
         fresh = sync(wanted, {})
         assert recorder == {
-            row.start.timestamp(): (row.state, row.sum) for row in fresh.rows
+            start.timestamp(): (state, total) for start, state, total in fresh.rows
         }
         first = min(recorder)
         assert recorder[first][0] == recorder[first][1]

@@ -214,8 +214,8 @@ class StatisticsImporter:
                 self.hass,
                 metadata,
                 [
-                    StatisticData(start=row.start, state=row.state, sum=row.sum)
-                    for row in chunk
+                    StatisticData(start=start, state=state, sum=total)
+                    for start, state, total in chunk
                 ],
             )
             self.rows_queued[series] += len(chunk)
