@@ -102,7 +102,11 @@ class HistoryStore(storage.Store[dict[str, Any]]):
         """
         try:
             data = await self.async_load()
-            return (StoredHistory() if data is None else decode_history(data)), None
+            if data is None:
+                return StoredHistory(), None
+            # Decoding three years of readings takes tens of milliseconds: off the
+            # event loop (the parsed file is this call's own, nothing else holds it).
+            return await self.hass.async_add_executor_job(decode_history, data), None
         except _unreadable_errors() as err:
             reason = f"{type(err).__name__}: {err}"
         aside = await self.hass.async_add_executor_job(_keep_aside, self.path)
