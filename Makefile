@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SRC := custom_components simulator tests scripts
 
-.PHONY: venv lint format pytest pytest-latest test demo bench e2e clean
+.PHONY: venv lint format pytest pytest-latest test demo bench e2e card-shot clean
 
 venv:
 	@scripts/bootstrap.sh
@@ -51,6 +51,13 @@ e2e:
 	@scripts/bootstrap.sh requirements_demo.txt requirements_e2e.txt
 	$(BIN)/python -m scripts.e2e
 
+# The real content-card-linky (CARD=path/to/content-card-linky.js; by default the card's
+# checkout on this machine, read with git show) on a demo in .card/, checked in chromium:
+# writes docs/screenshots/card-tempo.png.
+card-shot:
+	@scripts/bootstrap.sh requirements_demo.txt requirements_e2e.txt
+	$(BIN)/python -m scripts.card_shot $(if $(CARD),--card $(CARD))
+
 # Calls, compute, storage, statistics, event loop and memory against the limits (about 2 min;
 # Home Assistant boots with its default frontend, hence the demo requirements).
 bench:
@@ -58,4 +65,4 @@ bench:
 	$(BIN)/python -m scripts.bench
 
 clean:
-	rm -rf .demo .e2e .bench
+	rm -rf .demo .e2e .bench .card
