@@ -592,6 +592,7 @@ def snapshot_of(stored: StoredHistory, today: date) -> Snapshot:
         plan=OPTIONS.plan,
         prices=OPTIONS.prices,
         offpeak_override=OPTIONS.offpeak_override,
+        offpeak_weekdays=OPTIONS.offpeak_weekdays,
         kinds=KINDS,
         today=today,
         calls_today=0,
@@ -605,6 +606,7 @@ def tariff_of(history: History) -> Tariff:
         OPTIONS.plan,
         OPTIONS.prices,
         offpeak_text(OPTIONS.offpeak_override, history),
+        weekday_texts=OPTIONS.offpeak_weekdays,
     )
 
 

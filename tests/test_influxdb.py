@@ -353,6 +353,63 @@ async def test_new_price_period_rewrites_only_its_days(
     assert len(influx.requests) == written
 
 
+async def test_weekday_offpeak_hours_rewrite_only_their_days(
+    hass: HomeAssistant,
+    gateway: Gateway,
+    influx: FakeInflux,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Saturday and Sunday all off-peak: only the weekend's points again, all HC."""
+    freezer.move_to(datetime(2026, 3, 25, 10, 5, tzinfo=PARIS))
+    contract = activated_on(gateway, date(2026, 1, 5))
+    entry = make_entry(gateway, options=influx_options(influx), contract=contract)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert_exported_once(influx, gateway.sim)
+    written, calls = len(influx.requests), len(gateway.sim.calls)
+
+    hass.config_entries.async_update_entry(
+        entry,
+        options={
+            **entry.options,
+            "offpeak_saturday": "00h00-24h00",
+            "offpeak_sunday": "00h00-24h00",
+        },
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(gateway.sim.calls) == calls
+    rewritten = [
+        parse(text) for request in influx.requests[written:] for text in request.lines
+    ]
+    served = served_days(gateway.sim, "daily_consumption") | served_days(
+        gateway.sim, "consumption_load_curve"
+    )
+    weekend = {day for day in served if day.weekday() >= 5}
+    assert weekend
+    assert {
+        datetime.fromtimestamp(timestamp, PARIS).date()
+        for _, _, _, timestamp in rewritten
+    } == weekend
+    details = [
+        tags["measure_type"]
+        for measurement, tags, _, _ in rewritten
+        if measurement == "enedisgateway_detail"
+    ]
+    assert set(details) == {"HC"}
+    assert len(details) == sum(
+        len(gateway.sim.household.curve(day))
+        for day in served_days(gateway.sim, "consumption_load_curve")
+        if day.weekday() >= 5
+    )
+
+    # A restart knows the weekday hours the points were written with: nothing again.
+    written = len(influx.requests)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(influx.requests) == written
+
+
 async def test_marks_of_0_1_0_are_taken_over(
     hass: HomeAssistant,
     gateway: Gateway,

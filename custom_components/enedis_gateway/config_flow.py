@@ -54,6 +54,7 @@ from .const import (
     CONF_MQTT_QOS,
     CONF_MQTT_RETAIN,
     CONF_OFFPEAK_HOURS,
+    CONF_OFFPEAK_WEEKDAYS,
     CONF_PDL,
     CONF_PLAN,
     CONF_PRICE_BASE,
@@ -93,6 +94,8 @@ from .options import EnedisOptions
 PRICE_KEYS = (CONF_PRICE_BASE, CONF_PRICE_HP, CONF_PRICE_HC)
 # Tempo's six prices, in a section of their own (collapsed unless the plan is Tempo).
 SECTION_TEMPO = "tempo_prices"
+# A weekday's own off-peak hours, in a section of the settings (collapsed unless set).
+SECTION_OFFPEAK_WEEKDAYS = "offpeak_weekdays"
 ERROR_TEMPO_PRICES = "tempo_prices_missing"
 TOGGLE_KEYS = (
     CONF_CONSUMPTION,
@@ -319,6 +322,40 @@ def _plan_fields(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
             {"collapsed": defaults[CONF_PLAN] != PLAN_TEMPO},
         ),
     }
+
+
+def _validate_weekdays(options: dict[str, Any], errors: dict[str, str]) -> None:
+    """Lift the weekdays' off-peak hours out of their section, flat, each checked."""
+    if SECTION_OFFPEAK_WEEKDAYS not in options:
+        return
+    weekdays = options.pop(SECTION_OFFPEAK_WEEKDAYS) or {}
+    for key in CONF_OFFPEAK_WEEKDAYS:
+        text = str(weekdays.get(key) or "").strip()
+        try:
+            parse_offpeak(text)
+        except ValueError:
+            # The frontend shows no error on a field inside a section: the section's
+            # own error shows above it (as Home Assistant's MQTT flow does).
+            errors[SECTION_OFFPEAK_WEEKDAYS] = "invalid_offpeak_hours"
+        options[key] = text
+
+
+def _weekdays_section(defaults: Mapping[str, Any], *, expanded: bool) -> section:
+    """Return the section of the weekdays' own off-peak hours (empty: the default)."""
+    return section(
+        vol.Schema(
+            {
+                vol.Optional(
+                    key, description={"suggested_value": defaults.get(key, "")}
+                ): TextSelector()
+                for key in CONF_OFFPEAK_WEEKDAYS
+            }
+        ),
+        {
+            "collapsed": not expanded
+            and not any(defaults.get(key) for key in CONF_OFFPEAK_WEEKDAYS)
+        },
+    )
 
 
 def _prices_schema(defaults: Mapping[str, Any]) -> vol.Schema:
@@ -775,6 +812,7 @@ class EnedisOptionsFlow(OptionsFlow):
         current = {**DEFAULT_OPTIONS, **self.config_entry.options}
         if user_input is not None:
             options = _validate_prices(user_input, errors)
+            _validate_weekdays(options, errors)
             options.update(
                 await _async_validate_exporters(self.hass, user_input, current, errors)
             )
@@ -782,6 +820,13 @@ class EnedisOptionsFlow(OptionsFlow):
                 return self.async_create_entry(data={**current, **options})
         schema = (
             _prices_schema(current)
+            .extend(
+                {
+                    vol.Optional(SECTION_OFFPEAK_WEEKDAYS): _weekdays_section(
+                        current, expanded=SECTION_OFFPEAK_WEEKDAYS in errors
+                    )
+                }
+            )
             .extend(
                 {
                     **{

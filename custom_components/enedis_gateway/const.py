@@ -31,6 +31,16 @@ CONF_PRICE_TEMPO: Final = (
 CONF_PRICE_PERIODS: Final = "price_periods"
 CONF_START: Final = "start"
 CONF_OFFPEAK_HOURS: Final = "offpeak_hours"
+# A weekday's own off-peak hours, Monday first (absent or empty: the hours above).
+CONF_OFFPEAK_WEEKDAYS: Final = (
+    "offpeak_monday",
+    "offpeak_tuesday",
+    "offpeak_wednesday",
+    "offpeak_thursday",
+    "offpeak_friday",
+    "offpeak_saturday",
+    "offpeak_sunday",
+)
 CONF_CONSUMPTION: Final = "consumption"
 CONF_CONSUMPTION_DETAIL: Final = "consumption_detail"
 CONF_CONSUMPTION_MAX_POWER: Final = "consumption_max_power"

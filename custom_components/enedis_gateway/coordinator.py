@@ -370,6 +370,7 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             plan=options.plan,
             prices=options.prices,
             offpeak_override=options.offpeak_override,
+            offpeak_weekdays=options.offpeak_weekdays,
             kinds=options.kinds,
             today=today,
             calls_today=self.budget.spent_by_meter(self.pdl, self.clock),

@@ -24,6 +24,7 @@ from .const import (
     CONF_MQTT_QOS,
     CONF_MQTT_RETAIN,
     CONF_OFFPEAK_HOURS,
+    CONF_OFFPEAK_WEEKDAYS,
     CONF_PLAN,
     CONF_PRICE_BASE,
     CONF_PRICE_HC,
@@ -105,6 +106,8 @@ class EnedisOptions:
     plan: Plan
     later_prices: tuple[PricePeriod, ...]
     offpeak_override: str
+    # Monday first: a weekday's own off-peak hours, "" for those above.
+    offpeak_weekdays: tuple[str, ...]
     kinds: tuple[MeasureType, ...]
     addresses: bool
     cycle: int
@@ -132,6 +135,9 @@ class EnedisOptions:
             plan=Plan(merged[CONF_PLAN]),
             later_prices=price_periods(merged.get(CONF_PRICE_PERIODS, ())),
             offpeak_override=str(merged[CONF_OFFPEAK_HOURS]).strip(),
+            offpeak_weekdays=tuple(
+                str(merged.get(key) or "").strip() for key in CONF_OFFPEAK_WEEKDAYS
+            ),
             kinds=tuple(kind for kind, enabled in wanted if enabled),
             addresses=bool(merged[CONF_ADDRESSES]),
             cycle=max(MIN_CYCLE, int(merged[CONF_CYCLE])),

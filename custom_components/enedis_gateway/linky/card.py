@@ -229,6 +229,7 @@ def card_attributes(
         "yesterday_HC_cost": _scalar(summary.last_day_hc_cost, 2),
         "yesterday_HP_cost": _scalar(summary.last_day_hp_cost, 2),
         "peak_offpeak_percent": _scalar(hp_share, 2),
+        # The default hours: the card has one text, not one per weekday.
         "offpeak_hours": offpeak_text,
         "offpeak_hours_enedis": (contract.offpeak_hours or "") if contract else "",
         "subscribed_power": f"{subscribed:g} kVA" if subscribed is not None else "",

@@ -107,13 +107,15 @@ def detail_lines(*, pdl: str, day: date, curve: DayCurve, tariff: Tariff) -> lis
         for tag in MeasureTag
     }
     shares = tariff.curve_shares(day, curve)
+    # A day with no off-peak hours (its weekday's) is tagged BASE.
+    base = not tariff.day_ranges[day.weekday()]
     minutes = curve.minutes
     lines: list[str] = []
     for point, share in zip(curve.points(day), _stored(curve, shares), strict=True):
         # Per point: under Tempo an interval pays the colour of its Tempo day.
         hp_price, hc_price = tariff.interval_prices(day, point.start)
         parts: tuple[tuple[MeasureTag, float, float], ...]
-        if not tariff.ranges:
+        if base:
             parts = ((MeasureTag.BASE, 1.0, hp_price),)
         elif share <= 0:
             parts = ((MeasureTag.HP, 1.0, hp_price),)

@@ -264,6 +264,7 @@ def mqtt_payloads(
     """Return every topic of a PDL and its payload, computed from the history only."""
     base = f"{prefix}/{pdl}"
     topics = _contract_topics(history, base)
+    # The default ranges: the original tree has no per-weekday off-peak topic.
     topics.update(_offpeak_topics(tariff.ranges, base))
     topics.update(_address_topics(history, base, pdl))
     modes = (

@@ -68,6 +68,7 @@ def build_snapshot(
     plan: Plan,
     prices: Prices,
     offpeak_override: str,
+    offpeak_weekdays: Collection[str] = (),
     kinds: Collection[MeasureType],
     today: date,
     calls_today: int,
@@ -81,9 +82,13 @@ def build_snapshot(
     Compute the summaries and cards of the enabled directions as of a Paris day.
 
     plan and prices apply before the first of later_prices, each from its start.
+    offpeak_weekdays: from Monday on, a weekday's own off-peak hours ("" for the
+    effective ones, which `offpeak_text` shows).
     """
     text = offpeak_text(offpeak_override, history)
-    tariff = Tariff.from_offpeak_text(plan, prices, text, later_prices, history.tempo)
+    tariff = Tariff.from_offpeak_text(
+        plan, prices, text, later_prices, history.tempo, offpeak_weekdays
+    )
 
     def summarize(direction: Direction) -> tuple[Summary, CardData]:
         summary = build_summary(

@@ -28,6 +28,9 @@ from .offpeak import DAY_MINUTES, OffpeakRange, parse_offpeak
 from .tempo import DAY_START_HOUR, TempoColor, tempo_day
 
 type Ranges = tuple[OffpeakRange, ...]
+# Per weekday (Monday first): its own off-peak ranges, or None for the default ones.
+type WeekdayRanges = tuple[Ranges | None, ...]
+WEEK = 7
 
 
 class Plan(StrEnum):
@@ -129,10 +132,16 @@ def _interval_starts(day: date, curve: DayCurve) -> list[datetime]:
     return [start + index * step for index in range(len(curve.watts))]
 
 
+def weekday_ranges(weekdays: Iterable[Ranges | None]) -> WeekdayRanges:
+    """Return seven weekday entries (Monday first), None where none is given."""
+    given = tuple(weekdays)
+    if len(given) > WEEK:
+        raise ValueError(f"more than {WEEK} weekdays")
+    return given + (None,) * (WEEK - len(given))
+
+
 def repriced_days(old: Tariff, new: Tariff, days: Iterable[date]) -> set[date]:
-    """Return the days whose cost differs between two tariffs (all if the HC hours do)."""
-    if old.ranges != new.ranges:
-        return set(days)
+    """Return the days whose cost differs between two tariffs (or their HC hours do)."""
     one = timedelta(days=1)
 
     def pricing(tariff: Tariff, day: date) -> tuple[object, ...]:
@@ -147,13 +156,29 @@ def repriced_days(old: Tariff, new: Tariff, days: Iterable[date]) -> set[date]:
             tariff.colour(day - one),
         )
 
-    return {day for day in days if pricing(old, day) != pricing(new, day)}
+    # A day's split follows its weekday's off-peak hours only.
+    moved = [
+        old.day_ranges[weekday] != new.day_ranges[weekday] for weekday in range(WEEK)
+    ]
+    return {
+        day
+        for day in days
+        if moved[day.weekday()] or pricing(old, day) != pricing(new, day)
+    }
+
+
+def _encode_ranges(ranges: Ranges) -> list[list[int]]:
+    return [[item.start, item.end] for item in ranges]
+
+
+def _decode_ranges(data: Any) -> Ranges:
+    return tuple(OffpeakRange(start=int(start), end=int(end)) for start, end in data)
 
 
 def encode_prices(tariff: Tariff) -> dict[str, Any]:
     """Encode what a cost depends on: the off-peak ranges and the price periods."""
-    return {
-        "ranges": [[item.start, item.end] for item in tariff.ranges],
+    encoded: dict[str, Any] = {
+        "ranges": _encode_ranges(tariff.ranges),
         "periods": [
             {
                 "start": period.start.isoformat() if period.start else None,
@@ -165,6 +190,12 @@ def encode_prices(tariff: Tariff) -> dict[str, Any]:
             for period in tariff.periods
         ],
     }
+    # Only when some weekday has its own hours: other encodings stay as they were.
+    if any(item is not None for item in tariff.weekdays):
+        encoded["weekdays"] = [
+            None if item is None else _encode_ranges(item) for item in tariff.weekdays
+        ]
+    return encoded
 
 
 def decode_prices(data: Any) -> Tariff:
@@ -181,10 +212,16 @@ def decode_prices(data: Any) -> Tariff:
     ]
     if not periods or periods[0].start is not None:
         raise ValueError("no price period since the start")
-    ranges = tuple(
-        OffpeakRange(start=int(start), end=int(end)) for start, end in data["ranges"]
+    weekdays = data.get("weekdays") or ()
+    if weekdays and len(weekdays) != WEEK:
+        raise ValueError("off-peak hours of other than seven weekdays")
+    return Tariff(
+        periods[0].plan,
+        periods[0].prices,
+        _decode_ranges(data["ranges"]),
+        periods[1:],
+        weekdays=[None if item is None else _decode_ranges(item) for item in weekdays],
     )
-    return Tariff(periods[0].plan, periods[0].prices, ranges, periods[1:])
 
 
 class Tariff:
@@ -192,23 +229,27 @@ class Tariff:
     Price periods and off-peak ranges; memoizes the shares it computes.
 
     The plan and prices given apply before the first dated period (or always, with
-    none); `plan` and `prices` are those of the newest period, today's.
+    none); `plan` and `prices` are those of the newest period, today's. The off-peak
+    ranges are the default of every day; a weekday may have its own (`weekdays`).
     """
 
     __slots__ = (
+        "_day_segments",
         "_dst_days",
         "_early_counts",
-        "_segments",
         "_splits",
         "_starts",
         "_tables",
         "_with_early",
         "colours",
+        "day_ranges",
+        "has_offpeak",
         "has_tempo",
         "periods",
         "plan",
         "prices",
         "ranges",
+        "weekdays",
     )
 
     def __init__(
@@ -218,8 +259,14 @@ class Tariff:
         ranges: Ranges = (),
         later: Iterable[PricePeriod] = (),
         colours: Mapping[date, TempoColor] | None = None,
+        *,
+        weekdays: Iterable[Ranges | None] = (),
     ) -> None:
-        """Initialize a tariff; no range means every interval is peak."""
+        """
+        Initialize a tariff; no range means every interval is peak.
+
+        weekdays: from Monday on, a weekday's own ranges, or None for the default.
+        """
         dated = sorted(
             (period for period in later if period.start is not None),
             key=lambda period: cast(date, period.start),
@@ -232,6 +279,12 @@ class Tariff:
         self.plan = self.periods[-1].plan
         self.prices = self.periods[-1].prices
         self.ranges = ranges
+        self.weekdays = weekday_ranges(weekdays)
+        # The ranges each weekday follows: its own, else the default.
+        self.day_ranges: tuple[Ranges, ...] = tuple(
+            ranges if item is None else item for item in self.weekdays
+        )
+        self.has_offpeak = any(self.day_ranges)
         self.has_tempo = any(period.plan is Plan.TEMPO for period in self.periods)
         # The Tempo colours the costs read (a day not known yet is priced blue).
         self.colours: Mapping[date, TempoColor] = colours or {}
@@ -243,9 +296,16 @@ class Tariff:
         )
         # (day, interval length) -> intervals starting before 06:00 on a DST day.
         self._early_counts: dict[tuple[date, int], int] = {}
-        self._segments = _Segments(ranges) if ranges else None
-        # Interval length -> off-peak share of each interval of a 24-hour day.
-        self._tables: dict[int, tuple[float, ...]] = {}
+        # The segments of each weekday, one object per distinct schedule: with no
+        # weekday of its own, the seven are the default's.
+        schedules: dict[Ranges, _Segments | None] = {}
+        for item in self.day_ranges:
+            if item not in schedules:
+                schedules[item] = _Segments(item) if item else None
+        self._day_segments = tuple(schedules[item] for item in self.day_ranges)
+        # Interval length -> per weekday, the off-peak share of each interval of a
+        # 24-hour day (one table per distinct schedule, shared by its weekdays).
+        self._tables: dict[int, tuple[tuple[float, ...], ...]] = {}
         # (DST day, interval length) -> the off-peak share of each of its intervals.
         self._dst_days: dict[tuple[date, int], tuple[float, ...]] = {}
         # id(curve) -> (the curve, its split): the summaries and the MQTT tree of a
@@ -263,13 +323,25 @@ class Tariff:
         text: str | None,
         later: Iterable[PricePeriod] = (),
         colours: Mapping[date, TempoColor] | None = None,
+        weekday_texts: Iterable[str | None] = (),
     ) -> Tariff:
-        """Return the tariff of an off-peak text; an unparsable text means no range."""
+        """
+        Return the tariff of off-peak texts: the default, then each weekday's.
+
+        An unparsable default means no range; an empty or unparsable weekday text
+        means the default ranges on that weekday.
+        """
         try:
             ranges = parse_offpeak(text)
         except ValueError:
             ranges = ()
-        return cls(plan, prices, ranges, later, colours)
+        weekdays: list[Ranges | None] = []
+        for weekday_text in weekday_texts:
+            try:
+                weekdays.append(parse_offpeak(weekday_text) or None)
+            except ValueError:
+                weekdays.append(None)
+        return cls(plan, prices, ranges, later, colours, weekdays=weekdays)
 
     def copy(self, colours: Mapping[date, TempoColor] | None = None) -> Tariff:
         """Return the same tariff with empty memos (for another thread)."""
@@ -280,26 +352,31 @@ class Tariff:
             self.ranges,
             self.periods[1:],
             dict(self.colours if colours is None else colours),
+            weekdays=self.weekdays,
         )
 
     def __eq__(self, other: object) -> bool:
         """Compare what the rules depend on (the colours only under Tempo)."""
         if not isinstance(other, Tariff):
             return NotImplemented
-        return (self.periods, self.ranges) == (other.periods, other.ranges) and (
-            not self.has_tempo or self.colours == other.colours
-        )
+        return (self.periods, self.ranges, self.day_ranges) == (
+            other.periods,
+            other.ranges,
+            other.day_ranges,
+        ) and (not self.has_tempo or self.colours == other.colours)
 
     def __hash__(self) -> int:
         """Hash what the rules depend on."""
-        return hash((self.periods, self.ranges))
+        return hash((self.periods, self.ranges, self.day_ranges))
 
     def colour(self, day: date) -> TempoColor:
         """Return the Tempo colour of a day; blue until it is known."""
         return self.colours.get(day, TempoColor.BLUE)
 
     def __repr__(self) -> str:
-        """Return the periods and ranges."""
+        """Return the periods and ranges (and the weekdays' own, if any)."""
+        if any(item is not None for item in self.weekdays):
+            return f"Tariff({self.periods!r}, {self.ranges!r}, {self.weekdays!r})"
         return f"Tariff({self.periods!r}, {self.ranges!r})"
 
     def period_on(self, day: date | None = None) -> PricePeriod:
@@ -316,30 +393,42 @@ class Tariff:
     # The HP/HC split.
 
     def offpeak_share(self, start: datetime, minutes: int) -> float:
-        """Return the off-peak share (0..1) of [start, start + minutes) on the Paris wall clock."""
-        if self._segments is None or minutes <= 0:
+        """
+        Return the off-peak share (0..1) of [start, start + minutes) on the Paris wall clock.
+
+        The hours are those of the weekday of the local start.
+        """
+        if not self.has_offpeak or minutes <= 0:
             return 0.0
         if start.tzinfo is None:
             raise ValueError("naive datetime")
         local = start.astimezone(PARIS)
+        segments = self._day_segments[local.weekday()]
+        if segments is None:
+            return 0.0
         wall = local.hour * 60 + local.minute + local.second / 60
-        return self._segments.inside(wall, minutes) / minutes
+        return segments.inside(wall, minutes) / minutes
 
-    def _normal_day_shares(self, minutes: int) -> tuple[float, ...]:
-        """Return the off-peak share of each interval of a 24-hour day, built once."""
-        table = self._tables.get(minutes)
-        if table is None:
-            segments = self._segments
-            table = self._tables[minutes] = tuple(
-                segments.inside(wall, minutes) / minutes if segments else 0.0
-                for wall in range(0, DAY_MINUTES, minutes)
+    def _normal_day_shares(self, minutes: int) -> tuple[tuple[float, ...], ...]:
+        """Return, per weekday, the off-peak share of each interval of a 24-hour day."""
+        tables = self._tables.get(minutes)
+        if tables is None:
+            built: dict[int, tuple[float, ...]] = {}
+            for segments in self._day_segments:
+                if id(segments) not in built:
+                    built[id(segments)] = tuple(
+                        segments.inside(wall, minutes) / minutes if segments else 0.0
+                        for wall in range(0, DAY_MINUTES, minutes)
+                    )
+            tables = self._tables[minutes] = tuple(
+                built[id(segments)] for segments in self._day_segments
             )
-        return table
+        return tables
 
     def curve_shares(self, day: date, curve: DayCurve) -> tuple[float, ...]:
-        """Return the off-peak share of each interval of a day's curve."""
+        """Return the off-peak share of each interval of a day's curve (its weekday's hours)."""
         if len(curve.watts) * curve.minutes == DAY_MINUTES:
-            return self._normal_day_shares(curve.minutes)
+            return self._normal_day_shares(curve.minutes)[day.weekday()]
         # DST days (23 h / 25 h) are rare: place each interval on the wall clock, once.
         key = (day, curve.minutes)
         shares = self._dst_days.get(key)
@@ -377,7 +466,7 @@ class Tariff:
             if curve.is_complete()
             else [value or 0.0 for value in curve.watts]
         )
-        if self._segments is None:
+        if not self.has_offpeak:
             return sum(watts) * hours, 0.0, 0.0
         shares = self.curve_shares(day, curve)
         if not self._with_early:
