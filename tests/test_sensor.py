@@ -292,7 +292,7 @@ async def test_entities_snapshot(
     entry = make_entry(gateway, options={"max_calls_per_day": 45})
     await setup(hass, entry)
     entries = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
-    assert len(entries) == 30
+    assert len(entries) == 31
     described = {}
     for entity_entry in sorted(entries, key=lambda item: item.entity_id):
         state = hass.states.get(entity_entry.entity_id)
