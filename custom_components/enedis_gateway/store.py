@@ -119,8 +119,14 @@ class HistoryStore(storage.Store[dict[str, Any]]):
         return StoredHistory(), aside
 
     async def async_save_history(self, history: History, fetch: FetchState) -> None:
-        """Write the history now."""
-        await self.async_save(encode_history(history, fetch))
+        """
+        Write the history now; the caller holds the meter's lock.
+
+        Encoding three years of readings takes tens of milliseconds: it runs in the
+        executor, as nothing changes the history or the fetch state without that lock.
+        """
+        data = await self.hass.async_add_executor_job(encode_history, history, fetch)
+        await self.async_save(data)
 
     def schedule_save(self, history: History, fetch: FetchState) -> None:
         """Write the history soon, coalescing consecutive changes."""
