@@ -84,7 +84,8 @@ async def _async_options_updated(hass: HomeAssistant, entry: EnedisConfigEntry) 
     coordinator = entry.runtime_data.coordinator
     before = coordinator.options
     await coordinator.async_apply_options()
-    if before.kinds != coordinator.options.kinds:
+    after = coordinator.options
+    if (before.kinds, before.ecowatt) != (after.kinds, after.ecowatt):
         hass.config_entries.async_schedule_reload(entry.entry_id)
 
 

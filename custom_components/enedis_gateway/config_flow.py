@@ -42,6 +42,7 @@ from .const import (
     CONF_CONSUMPTION_MAX_POWER,
     CONF_CONTRACT,
     CONF_CYCLE,
+    CONF_ECOWATT,
     CONF_GATEWAY,
     CONF_INFLUXDB,
     CONF_INFLUXDB_BUCKET,
@@ -104,6 +105,7 @@ TOGGLE_KEYS = (
     CONF_PRODUCTION,
     CONF_PRODUCTION_DETAIL,
     CONF_ADDRESSES,
+    CONF_ECOWATT,
 )
 SECTION_ADVANCED = "advanced"
 # Where a MyElectricalData v2 account shows its client secret (the API is under /api).

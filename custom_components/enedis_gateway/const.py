@@ -58,6 +58,8 @@ CONF_INFLUXDB_URL: Final = "influxdb_url"
 CONF_INFLUXDB_TOKEN: Final = "influxdb_token"  # noqa: S105
 CONF_INFLUXDB_ORG: Final = "influxdb_org"
 CONF_INFLUXDB_BUCKET: Final = "influxdb_bucket"
+# RTE's EcoWatt signal: on MyElectricalData v2 each call is one of the account's quota.
+CONF_ECOWATT: Final = "ecowatt"
 
 PLAN_BASE: Final = "BASE"
 PLAN_HPHC: Final = "HP/HC"
@@ -90,6 +92,7 @@ DEFAULT_OPTIONS: Final[dict[str, object]] = {
     CONF_INFLUXDB_TOKEN: "",
     CONF_INFLUXDB_ORG: "",
     CONF_INFLUXDB_BUCKET: "",
+    CONF_ECOWATT: False,
 }
 
 DEFAULT_SCAN_INTERVAL: Final = timedelta(seconds=MIN_CYCLE)

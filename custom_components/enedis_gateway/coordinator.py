@@ -19,6 +19,7 @@ from .budget import CallBudget
 from .const import CONF_CONTRACT, CONF_GATEWAY, CONF_PDL, DOMAIN, LOGGER
 from .linky.budget import gateway_clock, next_day
 from .linky.client import EnedisClient
+from .linky.ecowatt_plan import ecowatt_due
 from .linky.exceptions import (
     AuthError,
     EndOfHistoryError,
@@ -35,7 +36,7 @@ from .linky.history import (
 )
 from .linky.models import PARIS, Gateway, MeasureType, UsageStats
 from .linky.pipeline import Snapshot, build_snapshot
-from .linky.planner import Request, Resource, plan
+from .linky.planner import Request, Resource, plan, spare_calls
 from .linky.tempo_plan import TempoCalls, tempo_window
 from .options import EnedisOptions
 from .store import HistoryStore
@@ -103,6 +104,8 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
         # calls are counted here, per Paris day, and not stored (the colours are).
         self.tempo_calls = TempoCalls()
         self.tempo_error = ""
+        # EcoWatt's calls are counted in the fetch state (stored); its error is here.
+        self.ecowatt_error = ""
         self.version = str(async_get_loaded_integration(hass, DOMAIN).version)
 
     async def _async_setup(self) -> None:
@@ -180,6 +183,7 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
                 error = await self._async_fetch_planned()
                 self.fetch.last_error = error
                 await self._async_fetch_tempo()
+                await self._async_fetch_ecowatt()
             finally:
                 self.fetch.forget_stored(self.history)
                 if self._calls_made != calls:
@@ -214,6 +218,55 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             LOGGER.info("Linky %s: the Tempo colours come again", self.pdl[-4:])
             self.tempo_error = ""
         self.history.merge_tempo(colours)
+
+    async def _async_fetch_ecowatt(self) -> None:
+        """
+        Ask for the EcoWatt signal when due; a failure keeps the stored one.
+
+        On MyElectricalData v2 the call is one of the account's quota: it goes
+        through the budget, after the metering calls of the cycle, and only with a
+        call the metering leaves (none while a backfill is under way, none of
+        those kept for yesterday's data). Elsewhere the route is public and outside
+        the budget.
+        """
+        if not self.options.ecowatt:
+            return
+        now = dt_util.utcnow()
+        calls = self.fetch.ecowatt
+        med2 = self.gateway is Gateway.MYELECTRICALDATA_V2
+        if not ecowatt_due(self.history.ecowatt, calls, now, serves_today=not med2):
+            return
+        if med2:
+            # A refused token is not tried again before the metering calls are.
+            if self._auth_retry_at and now < self._auth_retry_at:
+                return
+            if self._spare_calls(now) < 1 or not await self._async_reserve():
+                return
+            self._calls_made += 1
+        today = paris_day(now)
+        try:
+            days = await self.client.get_ecowatt(today)
+        except EnedisError as err:
+            calls.record(now, answered=False)
+            await self._async_ecowatt_failed(err, med2=med2)
+            return
+        calls.record(now, answered=True)
+        if self.ecowatt_error:
+            LOGGER.info("Linky %s: the EcoWatt signal comes again", self.pdl[-4:])
+            self.ecowatt_error = ""
+        self.history.merge_ecowatt(days, today)
+
+    async def _async_ecowatt_failed(self, err: EnedisError, *, med2: bool) -> None:
+        """Log a failed EcoWatt call once; a v2 quota reply stops the token's calls."""
+        if med2 and isinstance(err, QuotaError):
+            await self._async_quota_reached()
+        if not self.ecowatt_error:
+            LOGGER.warning(
+                "Linky %s: no EcoWatt signal this time, keeping the stored one: %s",
+                self.pdl[-4:],
+                err,
+            )
+        self.ecowatt_error = str(err) or "gateway error"
 
     async def _async_read_usage(self) -> None:
         """Read what the account spent today; the gateway does not count this call."""
@@ -250,7 +303,6 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
 
     def _plan(self, now: datetime) -> list[Request]:
         """Return the calls to make now within what the budget leaves."""
-        today = paris_day(now)
         return plan(
             self.history,
             self.fetch,
@@ -258,10 +310,28 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             addresses=self.options.addresses,
             now=now,
             budget=self.calls_left(),
-            skip=frozenset(
-                resource for resource, day in self._no_data.items() if day >= today
-            ),
+            skip=self._skip(now),
             gateway=self.gateway,
+        )
+
+    def _spare_calls(self, now: datetime) -> int:
+        """Return the calls left today that the metering neither plans nor keeps."""
+        return spare_calls(
+            self.history,
+            self.fetch,
+            kinds=self.options.kinds,
+            addresses=self.options.addresses,
+            now=now,
+            budget=self.calls_left(),
+            skip=self._skip(now),
+            gateway=self.gateway,
+        )
+
+    def _skip(self, now: datetime) -> frozenset[Resource]:
+        """Return the resources the gateway had none of today: not asked again."""
+        today = paris_day(now)
+        return frozenset(
+            resource for resource, day in self._no_data.items() if day >= today
         )
 
     async def _async_handle_error(
@@ -280,11 +350,7 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             self._auth_retry_at = dt_util.utcnow() + AUTH_RETRY
             return str(err) or "invalid token"
         if isinstance(err, QuotaError):
-            # The quota belongs to the token: every meter using it stops until the
-            # gateway's day ends (Paris midnight, UTC midnight for MyElectricalData v2).
-            self.fetch.quota_until = next_day(dt_util.utcnow(), self.clock)
-            await self.budget.async_block(self._token, self.fetch.quota_until)
-            issues.quota_reached(self.hass, self.pdl, self.fetch.quota_until)
+            await self._async_quota_reached()
             return str(err) or "quota reached"
         if isinstance(err, NoDataError) and isinstance(request.kind, Resource):
             # The gateway has no contract or address for this meter: ask again tomorrow.
@@ -292,6 +358,14 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             LOGGER.debug("Linky %s: no %s on the gateway", self.pdl[-4:], request.kind)
             return None
         return str(err) or "gateway error"
+
+    async def _async_quota_reached(self) -> None:
+        """Stop the token's calls: the gateway says its quota is spent."""
+        # The quota belongs to the token: every meter using it stops until the
+        # gateway's day ends (Paris midnight, UTC midnight for MyElectricalData v2).
+        self.fetch.quota_until = next_day(dt_util.utcnow(), self.clock)
+        await self.budget.async_block(self._token, self.fetch.quota_until)
+        issues.quota_reached(self.hass, self.pdl, self.fetch.quota_until)
 
     def calls_left(self) -> int:
         """Return the calls this meter may still make today."""
@@ -379,6 +453,9 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             usage=self.usage,
             later_prices=options.later_prices,
             tempo_calls_today=self.tempo_calls.on(today),
+            ecowatt_calls_today=(
+                self.fetch.ecowatt.on(today) if options.ecowatt else None
+            ),
         )
 
     async def async_apply_options(self) -> None:
@@ -414,7 +491,10 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
         async with self.budget.meter_lock(self.pdl):
             self.history = self.history.emptied()
             quota_until, last_call = self.fetch.quota_until, self.fetch.last_call
-            self.fetch = FetchState(quota_until=quota_until, last_call=last_call)
+            # The EcoWatt signal is kept (History.emptied), and so are its calls.
+            self.fetch = FetchState(
+                quota_until=quota_until, last_call=last_call, ecowatt=self.fetch.ecowatt
+            )
             await self.store.async_save_history(self.history, self.fetch)
         self.async_set_updated_data(self.build_data())
         await self.async_request_refresh()

@@ -98,6 +98,22 @@ def _tempo(coordinator: EnedisCoordinator) -> dict[str, Any]:
     }
 
 
+def _ecowatt(coordinator: EnedisCoordinator) -> dict[str, Any]:
+    """Describe the stored EcoWatt days and today's EcoWatt calls (v2: in the budget)."""
+    calls = coordinator.fetch.ecowatt
+    return {
+        "enabled": coordinator.options.ecowatt,
+        "levels": {
+            day.isoformat(): signal.level
+            for day, signal in sorted(coordinator.history.ecowatt.items())
+        },
+        "calls_today": calls.on(dt_util.now(PARIS).date()),
+        "last_call": calls.last.isoformat() if calls.last else None,
+        "in_budget": coordinator.gateway is Gateway.MYELECTRICALDATA_V2,
+        "last_error": coordinator.ecowatt_error,
+    }
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: EnedisConfigEntry
 ) -> dict[str, Any]:
@@ -139,6 +155,7 @@ async def async_get_config_entry_diagnostics(
             },
         ),
         "tempo": _tempo(coordinator),
+        "ecowatt": _ecowatt(coordinator),
         "statistics_rows_queued": dict(
             entry.runtime_data.outputs.statistics.rows_queued
         ),

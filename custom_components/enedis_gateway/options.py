@@ -13,6 +13,7 @@ from .const import (
     CONF_CONSUMPTION_DETAIL,
     CONF_CONSUMPTION_MAX_POWER,
     CONF_CYCLE,
+    CONF_ECOWATT,
     CONF_INFLUXDB,
     CONF_INFLUXDB_BUCKET,
     CONF_INFLUXDB_ORG,
@@ -115,6 +116,8 @@ class EnedisOptions:
     # None when the output is off.
     mqtt: MqttSettings | None
     influxdb: InfluxDBTarget | None
+    # RTE's EcoWatt signal: its sensors and its calls (off by default).
+    ecowatt: bool
 
     @classmethod
     def from_entry_options(cls, options: Mapping[str, Any]) -> EnedisOptions:
@@ -157,6 +160,7 @@ class EnedisOptions:
             )
             if merged[CONF_INFLUXDB]
             else None,
+            ecowatt=bool(merged[CONF_ECOWATT]),
         )
 
     @property

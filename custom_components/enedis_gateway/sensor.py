@@ -28,7 +28,7 @@ from .entity import EnedisEntity
 from .linky.models import MeasureType
 from .linky.pipeline import CardData, Snapshot
 from .linky.summary import Summary
-from .linky.tempo import TempoColor, TempoDays
+from .linky.tempo import TempoColor, TempoDays, card_forecast
 from .options import EnedisOptions
 
 PARALLEL_UPDATES = 0
@@ -128,6 +128,9 @@ def _calls_attrs(data: Snapshot) -> Mapping[str, Any]:
         # The public Tempo calls, apart from the state's metering calls.
         "tempo_calls_today": data.tempo_calls_today,
     }
+    if data.ecowatt_calls_today is not None:
+        # Only with the EcoWatt option: counted in the state on MyElectricalData v2.
+        attrs["ecowatt_calls_today"] = data.ecowatt_calls_today
     if (usage := data.usage) is not None:
         attrs |= {
             "gateway_calls_used": usage.no_cache,
@@ -177,6 +180,29 @@ def _days_left_attrs(data: Snapshot) -> Mapping[str, Any]:
         },
         **{f"{colour.lower()}_days_left": left[colour] for colour in TempoColor},
     }
+
+
+def _ecowatt(key: str, days_ahead: int) -> EnedisSensorEntityDescription:
+    """Describe the EcoWatt sensor of a day: its level, its hours as the card reads them."""
+
+    def value(data: Snapshot) -> SensorValue:
+        signal = data.ecowatt.get(data.today + timedelta(days=days_ahead))
+        return None if signal is None else signal.level
+
+    def attrs(data: Snapshot) -> Mapping[str, Any]:
+        day = data.today + timedelta(days=days_ahead)
+        signal = data.ecowatt.get(day)
+        # content-card-linky reads forecast with Object.entries: never leave it out.
+        forecast = {} if signal is None else card_forecast(signal)
+        return {"date": day.isoformat(), "forecast": forecast}
+
+    return EnedisSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        value_fn=value,
+        attrs_fn=attrs,
+        exists_fn=lambda options: options.ecowatt,
+    )
 
 
 def _round(value: float | None) -> float | None:
@@ -294,6 +320,9 @@ SENSORS: tuple[EnedisSensorEntityDescription, ...] = (
         value_fn=lambda data: _card_tempo_state(data.tempo.colour_tomorrow),
         attrs_fn=_tempo_date(1),
     ),
+    _ecowatt("ecowatt_today", 0),
+    _ecowatt("ecowatt_tomorrow", 1),
+    _ecowatt("ecowatt_day_after", 2),
     EnedisSensorEntityDescription(
         key="history_completeness",
         translation_key="history_completeness",

@@ -20,8 +20,8 @@ from .tempo import TempoColor
 
 MISSING = -1
 WEEK_DAYS = 7
-# The card shows its Tempo sections only under this exact value (any other shows a
-# migration banner): set once there are colours to show.
+# The card shows its Tempo and EcoWatt sections only under this exact value (any
+# other shows a migration banner): set once there are colours or signals to show.
 SERVICE_ENEDIS = "myElectricalData"
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -237,7 +237,7 @@ def card_attributes(
         "versionUpdateAvailable": False,
         "versionGit": version,
     }
-    if history.tempo:
+    if history.tempo or history.ecowatt:
         attributes["serviceEnedis"] = SERVICE_ENEDIS
     state = round(yesterday_kwh, 3) if yesterday_kwh is not None else None
     return state, attributes

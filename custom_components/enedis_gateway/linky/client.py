@@ -42,13 +42,23 @@ from .parsing import (
     parse_max_power,
 )
 from .redact import redact
-from .tempo import TempoColor, parse_tempo_v1, parse_tempo_v2
+from .tempo import (
+    EcoWattDay,
+    TempoColor,
+    ecowatt_v2_days,
+    parse_ecowatt_v1,
+    parse_tempo_v1,
+    parse_tempo_v2,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
 CONTRACTS = "contracts"
 ADDRESSES = "addresses"
 TEMPO = "tempo"
+ECOWATT = "ecowatt"
+# The EcoWatt days asked: today and the next 2.
+ECOWATT_DAYS = 3
 
 _ERROR_KEYS = ("error_code", "error", "tag")
 _MESSAGE_KEYS = ("detail", "description", "message", "error_code", "error", "tag")
@@ -102,7 +112,7 @@ def is_valid_pdl(pdl: str) -> bool:
 
 def tempo_base_url(gateway: Gateway, url: str) -> str:
     """
-    Return the URL the gateway's public Tempo route hangs from.
+    Return the URL the gateway's public Tempo (and v1 EcoWatt) routes hang from.
 
     Both MyElectricalData APIs serve Tempo under their own URL. The original
     gateway serves none: its entries ask MyElectricalData's public v1 site, unless
@@ -234,6 +244,31 @@ class EnedisClient:
             colours = self._parse(parse_tempo_v1, payload)
         return {day: colour for day, colour in colours.items() if start <= day <= end}
 
+    async def get_ecowatt(self, today: date) -> dict[date, EcoWattDay]:
+        """
+        Return RTE's EcoWatt signal of today and the next 2 days, those served.
+
+        MyElectricalData v2: GET /ecowatt/forecast?days=3 with the token, one call
+        of the account's daily quota; it leaves today out except between Paris and
+        UTC midnight (GATEWAYS.md, inferred). Else MyElectricalData v1's public
+        /rte/ecowatt/{start}/{end}, without the token, where Tempo is asked: each
+        signal is keyed by its eve and read by its hourly detail's day. Whether the
+        bounds pick the keys or the signals' days, and whether end is included, is
+        unverified: the window runs from the day before today to the day after the
+        last one wanted, which covers every reading, and the rest is dropped.
+        """
+        last = today + timedelta(days=ECOWATT_DAYS - 1)
+        if self._gateway is Gateway.MYELECTRICALDATA_V2:
+            data = await self._call(med2.ECOWATT)
+            days = self._parse(ecowatt_v2_days, data)
+        else:
+            base = tempo_base_url(self._gateway, self._url)
+            start, after = today - timedelta(days=1), last + timedelta(days=1)
+            path = f"rte/ecowatt/{start.isoformat()}/{after.isoformat()}"
+            payload = await self._public_get(f"{base}/{path}", kind=ECOWATT)
+            days = self._parse(parse_ecowatt_v1, payload)
+        return {day: signal for day, signal in days.items() if today <= day <= last}
+
     async def list_pdls(self) -> list[AccountPdl]:
         """Return the PDLs of the token's MyElectricalData v2 account (no PDL needed)."""
         self._require_med2("list_pdls")
@@ -347,16 +382,18 @@ class EnedisClient:
             raise error
         return payload
 
-    async def _public_get(self, url: str, params: dict[str, str] | None = None) -> Any:
+    async def _public_get(
+        self, url: str, params: dict[str, str] | None = None, *, kind: str = TEMPO
+    ) -> Any:
         """GET a public route without the token; return the decoded JSON body."""
         headers = {"User-Agent": self._user_agent, "Accept": "application/json"}
-        _LOGGER.debug("Calling %s for %s", self._gateway, TEMPO)
-        status, raw = await self._send("GET", url, TEMPO, headers, params=params)
+        _LOGGER.debug("Calling %s for %s", self._gateway, kind)
+        status, raw = await self._send("GET", url, kind, headers, params=params)
         payload = self._decode(raw)
         if status != 200:
             raise self._status_error(status, payload, raw)
         if payload is _UNPARSEABLE:
-            raise GatewayError(f"Unparseable gateway reply for {TEMPO} (HTTP 200)")
+            raise GatewayError(f"Unparseable gateway reply for {kind} (HTTP 200)")
         return payload
 
     async def _send(

@@ -19,10 +19,12 @@ from .models import (
     MeasureType,
 )
 from .parsing import CURVE_MINUTES, MAX_YEAR, MIN_YEAR
-from .tempo import TempoColor
+from .tempo import EcoWattDay, TempoColor
 
 STORAGE_VERSION = 1
 SKIP_AFTER = 7
+# EcoWatt signals are kept from the day before today on: older ones are shown nowhere.
+ECOWATT_KEEP_BEFORE = timedelta(days=1)
 # Far above what a 36 kVA Linky can deliver: anything beyond is not a reading.
 MAX_WATTS = 50_000
 MAX_DAY_WH = MAX_WATTS * 25
@@ -120,6 +122,9 @@ class History:
     production: SeriesHistory = field(default_factory=SeriesHistory)
     # RTE's Tempo colour of each day (the day runs 06:00 to 06:00 the next morning).
     tempo: dict[date, TempoColor] = field(default_factory=dict)
+    # RTE's EcoWatt signal of the days from yesterday on (no output but the sensors
+    # reads it: a change does not bump the revision).
+    ecowatt: dict[date, EcoWattDay] = field(default_factory=dict)
     # Bumped by every change to the readings or the contract; not stored.
     revision: int = field(default=0, compare=False)
 
@@ -131,15 +136,17 @@ class History:
             consumption=self.consumption.copy(),
             production=self.production.copy(),
             tempo=dict(self.tempo),
+            ecowatt=dict(self.ecowatt),
             revision=self.revision,
         )
 
     def emptied(self) -> History:
-        """Return a history without readings, keeping the contract, address and colours."""
+        """Return a history without readings, keeping the contract, address and RTE's days."""
         return History(
             contract=self.contract,
             addresses=self.addresses,
             tempo=dict(self.tempo),
+            ecowatt=dict(self.ecowatt),
             revision=self.revision + 1,
         )
 
@@ -152,6 +159,13 @@ class History:
                 changed += 1
         self.revision += changed
         return changed
+
+    def merge_ecowatt(self, days: Mapping[date, EcoWattDay], today: date) -> None:
+        """Store EcoWatt signals, newer over older; forget those before yesterday."""
+        self.ecowatt.update(days)
+        oldest = today - ECOWATT_KEEP_BEFORE
+        for day in [day for day in self.ecowatt if day < oldest]:
+            del self.ecowatt[day]
 
     def set_contract(self, contract: Contract) -> None:
         """Store the contract (its activation date bounds the history)."""
@@ -236,6 +250,29 @@ class History:
 
 
 @dataclass(kw_only=True, slots=True)
+class EcoWattCalls:
+    """The EcoWatt calls of one Paris day: how many, the last one, whether one was answered."""
+
+    day: date | None = None
+    count: int = 0
+    last: datetime | None = None
+    answered: bool = False
+
+    def on(self, day: date) -> int:
+        """Return the EcoWatt calls made on a Paris day (0 for any other day)."""
+        return self.count if self.day == day else 0
+
+    def record(self, now: datetime, *, answered: bool) -> None:
+        """Count one call made at now, answered or not."""
+        today = paris_day(now)
+        if self.day != today:
+            self.day, self.count, self.answered = today, 0, False
+        self.count += 1
+        self.last = now
+        self.answered = self.answered or answered
+
+
+@dataclass(kw_only=True, slots=True)
 class FetchState:
     """What fetching learned for one PDL: failed attempts, skipped days, floors, last call."""
 
@@ -250,6 +287,9 @@ class FetchState:
     # Calls counted by versions before the shared budget; handed over once.
     calls_day: date | None = None
     calls_count: int = 0
+    # Stored, unlike the Tempo calls: on MyElectricalData v2 each one is a call of
+    # the account's quota, and a restart must not make a day's third.
+    ecowatt: EcoWattCalls = field(default_factory=EcoWattCalls)
 
     def is_skipped(self, kind: MeasureType, day: date) -> bool:
         """Return True when the day is given up for that type."""
@@ -513,6 +553,53 @@ def decode_contract(value: object) -> Contract:
     )
 
 
+def _encode_ecowatt_day(signal: EcoWattDay) -> str:
+    """Encode a signal as "level|h,h,…" (24 hourly values)."""
+    return f"{signal.level}|" + ",".join(str(value) for value in signal.hours)
+
+
+def _decode_ecowatt_day(day: date, value: object, what: str) -> EcoWattDay:
+    """Decode "level|h,h,…", refusing values off RTE's scale."""
+    level, _, hours = _text(value, what).partition("|")
+    try:
+        return EcoWattDay(
+            day=day,
+            level=int(level),
+            hours=tuple(int(text) for text in hours.split(",")),
+        )
+    except ValueError as err:
+        raise InvalidHistoryError(f"{what}: {err}") from err
+
+
+def _encode_ecowatt_calls(calls: EcoWattCalls) -> dict[str, Any] | None:
+    """Encode the EcoWatt calls of their day; None before the first one."""
+    if calls.day is None:
+        return None
+    return {
+        "day": calls.day.isoformat(),
+        "count": calls.count,
+        "last": _iso(calls.last),
+        "answered": calls.answered,
+    }
+
+
+def _decode_ecowatt_calls(value: object) -> EcoWattCalls:
+    """Decode what _encode_ecowatt_calls wrote; absent (older files): no call."""
+    what = "ecowatt_calls"
+    if value is None:
+        return EcoWattCalls()
+    data = _object(value, what)
+    answered = data.get("answered", False)
+    if not isinstance(answered, bool):
+        raise InvalidHistoryError(f"{what}.answered is not a boolean")
+    return EcoWattCalls(
+        day=_day(data.get("day"), f"{what}.day"),
+        count=_integer(data.get("count", 0), f"{what}.count"),
+        last=_optional_instant(data.get("last"), f"{what}.last"),
+        answered=answered,
+    )
+
+
 def _decode_attempt(value: object, what: str) -> Attempt:
     """Decode [count, ISO instant]."""
     item = _list(value, what)
@@ -532,6 +619,10 @@ def encode_history(history: History, fetch: FetchState) -> dict[str, Any]:
             day.isoformat(): colour.value
             for day, colour in sorted(history.tempo.items())
         },
+        "ecowatt": {
+            day.isoformat(): _encode_ecowatt_day(signal)
+            for day, signal in sorted(history.ecowatt.items())
+        },
         "attempts": {
             kind.value: {
                 day.isoformat(): [attempt.count, attempt.last.isoformat()]
@@ -550,6 +641,7 @@ def encode_history(history: History, fetch: FetchState) -> dict[str, Any]:
         "quota_until": _iso(fetch.quota_until),
         "last_call": _iso(fetch.last_call),
         "last_error": fetch.last_error,
+        "ecowatt_calls": _encode_ecowatt_calls(fetch.ecowatt),
     }
 
 
@@ -567,6 +659,11 @@ def decode_history(data: dict[str, Any]) -> StoredHistory:
         tempo={
             day: _parsed(TempoColor, _text(colour, label), label)
             for day, label, colour in _per_day(data.get("tempo", {}), "tempo")
+        },
+        # Absent from the files of versions before EcoWatt: none stored.
+        ecowatt={
+            day: _decode_ecowatt_day(day, text, label)
+            for day, label, text in _per_day(data.get("ecowatt", {}), "ecowatt")
         },
     )
     fetch = FetchState(
@@ -592,6 +689,7 @@ def decode_history(data: dict[str, Any]) -> StoredHistory:
         quota_until=_optional_instant(data.get("quota_until"), "quota_until"),
         last_call=_optional_instant(data.get("last_call"), "last_call"),
         last_error=_text(data.get("last_error", ""), "last_error"),
+        ecowatt=_decode_ecowatt_calls(data.get("ecowatt_calls")),
     )
     return StoredHistory(
         history=history,

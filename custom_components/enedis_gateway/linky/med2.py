@@ -12,6 +12,11 @@ from .models import AccountPdl, MeasureType, UsageStats
 
 PDLS = "pdl"
 USAGE_STATS = "usage_stats"
+ECOWATT = "ecowatt"
+# /ecowatt/forecast?days=3: the server keeps the days whose Paris midnight falls in
+# [UTC today, UTC today + 3 days) (inferred from its code): tomorrow to the day after
+# next, and today too in the hour or two between Paris and UTC midnight.
+ECOWATT_FORECAST_DAYS = 3
 
 # Paths below the base URL, {pdl} being the usage point. The load curves go through
 # the batch endpoints: up to 729 days per call, served from the account's cache.
@@ -25,6 +30,7 @@ _PATHS: dict[str, str] = {
     "addresses": "enedis/address/{pdl}",
     PDLS: "pdl",
     USAGE_STATS: "accounts/usage-stats",
+    ECOWATT: "ecowatt/forecast",
 }
 _BATCH = frozenset(
     {MeasureType.CONSUMPTION_LOAD_CURVE, MeasureType.PRODUCTION_LOAD_CURVE}
@@ -54,6 +60,9 @@ def url(base: str, kind: str, pdl: str, start: date | None, end: date | None) ->
     target = f"{base}/{_PATHS[kind].format(pdl=pdl)}"
     if kind in (PDLS, USAGE_STATS):
         return target
+    if kind == ECOWATT:
+        # Counted in the account's no-cache bucket whatever the query says.
+        return f"{target}?days={ECOWATT_FORECAST_DAYS}"
     # The batch endpoints count a call (in the cached bucket) only when a day is
     # missing from the cache; every other endpoint counts each call, so those ask
     # for fresh data, in the no-cache bucket: they would be counted anyway, and the

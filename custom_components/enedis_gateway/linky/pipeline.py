@@ -8,7 +8,7 @@ statistics, the MQTT tree and the InfluxDB points take its tariff and its day.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +18,7 @@ from .history import FetchState, History, measure_direction
 from .models import Contract, Direction, Gateway, MeasureType, UsageStats
 from .summary import Summary, build_summary
 from .tariff import Plan, PricePeriod, Prices, Tariff
-from .tempo import TempoDays, tempo_days
+from .tempo import EcoWattDay, TempoDays, tempo_days
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -52,6 +52,10 @@ class Snapshot:
     # the Tempo calls of today (public calls, outside the metering budget).
     tempo: TempoDays
     tempo_calls_today: int
+    # RTE's EcoWatt signal of the stored days, and the EcoWatt calls of today (None
+    # when the option is off).
+    ecowatt: Mapping[date, EcoWattDay]
+    ecowatt_calls_today: int | None
 
 
 def offpeak_text(override: str, history: History) -> str:
@@ -77,6 +81,7 @@ def build_snapshot(
     usage: UsageStats | None = None,
     later_prices: tuple[PricePeriod, ...] = (),
     tempo_calls_today: int = 0,
+    ecowatt_calls_today: int | None = None,
 ) -> Snapshot:
     """
     Compute the summaries and cards of the enabled directions as of a Paris day.
@@ -134,4 +139,6 @@ def build_snapshot(
         skipped_days=fetch.skipped_count(),
         tempo=tempo_days(history.tempo, today),
         tempo_calls_today=tempo_calls_today,
+        ecowatt=dict(history.ecowatt),
+        ecowatt_calls_today=ecowatt_calls_today,
     )

@@ -209,3 +209,36 @@ def plan(
     # running at midnight never delays the newest day by a whole day.
     limit = max(budget - _reserved(history, fetch, enabled, local_now, gateway), 0)
     return requests[:limit]
+
+
+def spare_calls(
+    history: History,
+    fetch: FetchState,
+    *,
+    kinds: Sequence[MeasureType],
+    addresses: bool,
+    now: datetime,
+    budget: int,
+    skip: frozenset[Resource] = frozenset(),
+    gateway: Gateway = DEFAULT_GATEWAY,
+) -> int:
+    """
+    Return the calls of the budget the metering leaves: neither planned now nor kept.
+
+    What is kept is the calls for yesterday's data, published later today; a
+    backfill larger than the budget plans every call it may have, and leaves none.
+    """
+    planned = plan(
+        history,
+        fetch,
+        kinds=kinds,
+        addresses=addresses,
+        now=now,
+        budget=budget,
+        skip=skip,
+        gateway=gateway,
+    )
+    local_now = now.astimezone(PARIS)
+    enabled = [kind for kind in ORDER if kind in kinds]
+    kept = _reserved(history, fetch, enabled, local_now, gateway)
+    return max(budget - len(planned) - kept, 0)

@@ -309,8 +309,12 @@ def _periode(value: Any, what: str) -> date:
 
 def parse_ecowatt_v2(payload: Any) -> dict[date, EcoWattDay]:
     """Parse v2 GET /ecowatt/forecast: an envelope holding a list of days."""
+    return ecowatt_v2_days(_data(envelope(payload), "EcoWatt"))
+
+
+def ecowatt_v2_days(data: Any) -> dict[date, EcoWattDay]:
+    """Parse the data of a successful v2 /ecowatt/forecast reply: a list of days."""
     what = "EcoWatt"
-    data = _data(envelope(payload), what)
     if not isinstance(data, list):
         raise _fail(what, "data is not a list")
     days: dict[date, EcoWattDay] = {}
