@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.enedis_gateway import button, sensor
+from custom_components.enedis_gateway import button, calendar, sensor
 
 ROOT = Path(__file__).parent.parent / "custom_components" / "enedis_gateway"
 
@@ -52,12 +52,14 @@ def test_every_key_in_code_is_translated(lang: str) -> None:
         assert f"entity.sensor.{description.translation_key}.name" in flat
     for description in button.BUTTONS:
         assert f"entity.button.{description.translation_key}.name" in flat
+    assert f"entity.calendar.{calendar.TEMPO_CALENDAR.translation_key}.name" in flat
     code = "\n".join(path.read_text() for path in ROOT.glob("*.py"))
     for key in re.findall(r'translation_key="(\w+)"', code):
         assert (
             f"exceptions.{key}.message" in flat
             or f"entity.sensor.{key}.name" in flat
             or f"entity.button.{key}.name" in flat
+            or f"entity.calendar.{key}.name" in flat
             or f"issues.{key}.title" in flat
         ), key
     for key in re.findall(r'errors\[[^]]+\] = "(\w+)"', code):
