@@ -772,8 +772,8 @@ def storage_rows(stored: StoredHistory) -> tuple[list[Row], list[str]]:
     ]
     notes = [
         f"load split: file read + JSON parse {ms(read_time)} (executor), "
-        f"decode_history {ms(load_time - read_time)} (event loop); "
-        f"encode_history for a save {ms(encode_time)} (event loop)"
+        f"decode_history {ms(load_time - read_time)} (executor in Home Assistant); "
+        f"encode_history for a save {ms(encode_time)} (executor, under the meter lock; a delayed save encodes in the loop)"
     ]
     return rows, notes
 
