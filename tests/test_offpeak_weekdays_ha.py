@@ -152,14 +152,18 @@ async def test_bad_weekday_hours_then_recover(
         hass, entry, menu("settings"), {**PRICES, SECTION: {key: text}}
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {SECTION: "invalid_offpeak_hours"}
+    assert result["errors"] == {SECTION: "invalid_offpeak_weekday"}
+    # The error quotes the text to correct.
+    assert result["description_placeholders"]["offpeak_text"] == text
     # The section opens on its error, with the text typed.
     weekdays = result["data_schema"].schema[SECTION]
     assert weekdays.options == {"collapsed": False}
     strings = await async_get_translations(hass, "fr", "options", [DOMAIN])
     prefix = f"component.{DOMAIN}.options"
-    assert strings[f"{prefix}.error.invalid_offpeak_hours"].startswith(
-        "Ces heures creuses sont illisibles"
+    assert (
+        strings[f"{prefix}.error.invalid_offpeak_weekday"]
+        .format(offpeak_text=text)
+        .startswith(f"« {text} » : ces heures creuses d'un jour de la semaine")
     )
     section = f"{prefix}.step.settings.sections.{SECTION}"
     assert strings[f"{section}.name"] == "Heures creuses par jour de la semaine"

@@ -98,6 +98,7 @@ SECTION_TEMPO = "tempo_prices"
 # A weekday's own off-peak hours, in a section of the settings (collapsed unless set).
 SECTION_OFFPEAK_WEEKDAYS = "offpeak_weekdays"
 ERROR_TEMPO_PRICES = "tempo_prices_missing"
+ERROR_OFFPEAK_WEEKDAY = "invalid_offpeak_weekday"
 TOGGLE_KEYS = (
     CONF_CONSUMPTION,
     CONF_CONSUMPTION_DETAIL,
@@ -326,20 +327,27 @@ def _plan_fields(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
     }
 
 
-def _validate_weekdays(options: dict[str, Any], errors: dict[str, str]) -> None:
-    """Lift the weekdays' off-peak hours out of their section, flat, each checked."""
+def _validate_weekdays(options: dict[str, Any], errors: dict[str, str]) -> str:
+    """
+    Lift the weekdays' off-peak hours out of their section, flat, each checked.
+
+    Return the first unreadable text ("" when all read): the frontend shows no
+    error on a field inside a section, so the section's own error, shown above it
+    (as Home Assistant's MQTT flow does), quotes the text to correct.
+    """
     if SECTION_OFFPEAK_WEEKDAYS not in options:
-        return
+        return ""
     weekdays = options.pop(SECTION_OFFPEAK_WEEKDAYS) or {}
+    unreadable = ""
     for key in CONF_OFFPEAK_WEEKDAYS:
         text = str(weekdays.get(key) or "").strip()
         try:
             parse_offpeak(text)
         except ValueError:
-            # The frontend shows no error on a field inside a section: the section's
-            # own error shows above it (as Home Assistant's MQTT flow does).
-            errors[SECTION_OFFPEAK_WEEKDAYS] = "invalid_offpeak_hours"
+            errors[SECTION_OFFPEAK_WEEKDAYS] = ERROR_OFFPEAK_WEEKDAY
+            unreadable = unreadable or text
         options[key] = text
+    return unreadable
 
 
 def _weekdays_section(defaults: Mapping[str, Any], *, expanded: bool) -> section:
@@ -812,9 +820,10 @@ class EnedisOptionsFlow(OptionsFlow):
         """Show every option but the price periods."""
         errors: dict[str, str] = {}
         current = {**DEFAULT_OPTIONS, **self.config_entry.options}
+        unreadable = ""
         if user_input is not None:
             options = _validate_prices(user_input, errors)
-            _validate_weekdays(options, errors)
+            unreadable = _validate_weekdays(options, errors)
             options.update(
                 await _async_validate_exporters(self.hass, user_input, current, errors)
             )
@@ -868,7 +877,10 @@ class EnedisOptionsFlow(OptionsFlow):
             step_id="settings",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
-            description_placeholders=await self._async_budget_placeholders(),
+            description_placeholders={
+                **await self._async_budget_placeholders(),
+                "offpeak_text": unreadable,
+            },
         )
 
     async def async_step_add_period(
