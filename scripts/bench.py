@@ -583,7 +583,9 @@ def rebuild(stored: StoredHistory, today: date) -> tuple[Any, ...]:
     return snapshot, topics
 
 
-def snapshot_of(stored: StoredHistory, today: date) -> Snapshot:
+def snapshot_of(
+    stored: StoredHistory, today: date, previous: Tariff | None = None
+) -> Snapshot:
     """Return the snapshot the coordinator builds after an update."""
     return build_snapshot(
         stored.history,
@@ -597,6 +599,7 @@ def snapshot_of(stored: StoredHistory, today: date) -> Snapshot:
         today=today,
         calls_today=0,
         version=VERSION,
+        previous=previous,
     )
 
 
@@ -989,6 +992,50 @@ class SlowCallbacks(logging.Handler):
         return records
 
 
+class LoopSteps:
+    """
+    Time every step of the event loop, as asyncio's debug mode does, at no cost.
+
+    Debug mode captures a stack (with a ``stat`` of each frame's file) at every task,
+    future and callback it creates, which doubles the steps it reports; Home
+    Assistant runs without it. This times ``Handle._run`` of the main thread only
+    and keeps the steps over ``SLOW_CALLBACK``, named by their task.
+    """
+
+    def __init__(self) -> None:
+        """Start empty; call ``install`` in the loop's thread."""
+        self.records: list[tuple[float, str]] = []
+
+    def install(self) -> None:
+        """Wrap ``Handle._run`` (every callback and task step goes through it)."""
+        run = asyncio.events.Handle._run  # noqa: SLF001 - the bench's own probe
+        loop_thread = threading.get_ident()
+        records = self.records
+
+        def timed(handle: asyncio.Handle) -> None:
+            if threading.get_ident() != loop_thread:
+                run(handle)
+                return
+            start = time.perf_counter()
+            try:
+                run(handle)
+            finally:
+                took = time.perf_counter() - start
+                if took > SLOW_CALLBACK:
+                    callback = handle._callback  # noqa: SLF001
+                    owner = getattr(callback, "__self__", None)
+                    records.append((took, repr(owner or handle)[:300]))
+
+        asyncio.events.Handle._run = timed  # type: ignore[method-assign]  # noqa: SLF001
+
+    def take(self) -> list[tuple[float, str]]:
+        """Return and forget the records so far, slowest first."""
+        self.records.sort(reverse=True)
+        records = list(self.records)
+        self.records.clear()
+        return records
+
+
 class RecorderImports:
     """Time each statistics import the recorder thread runs."""
 
@@ -1067,7 +1114,7 @@ async def ha_phase(
     name: str,
     action: Callable[[], Awaitable[object]],
     *,
-    slow: SlowCallbacks,
+    slow: SlowCallbacks | LoopSteps,
     imports: RecorderImports,
     sim: Simulator,
 ) -> dict[str, Any]:
@@ -1103,7 +1150,9 @@ async def ha_phase(
     }
 
 
-async def ha_run(workdir: Path, clock: Clock, slow: SlowCallbacks) -> dict[str, Any]:
+async def ha_run(
+    workdir: Path, clock: Clock, slow: SlowCallbacks | LoopSteps
+) -> dict[str, Any]:
     """Start Home Assistant on the prepared config dir and measure the update."""
 
     config = workdir / "config"
@@ -1219,7 +1268,7 @@ async def ha_run(workdir: Path, clock: Clock, slow: SlowCallbacks) -> dict[str, 
     return result
 
 
-def ha_child(workdir: Path, *, with_statistics: bool) -> None:
+def ha_child(workdir: Path, *, with_statistics: bool, debug_loop: bool) -> None:
     """Entry point of the child process: a real Home Assistant with the integration."""
     if not with_statistics:
         # Diagnostic run only: what the update costs without the Energy importer.
@@ -1231,10 +1280,15 @@ def ha_child(workdir: Path, *, with_statistics: bool) -> None:
     install_clock(clock)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    loop.set_debug(True)
-    loop.slow_callback_duration = SLOW_CALLBACK
-    slow = SlowCallbacks()
-    logging.getLogger("asyncio").addHandler(slow)
+    slow: SlowCallbacks | LoopSteps
+    if debug_loop:
+        loop.set_debug(True)
+        loop.slow_callback_duration = SLOW_CALLBACK
+        slow = SlowCallbacks()
+        logging.getLogger("asyncio").addHandler(slow)
+    else:
+        slow = LoopSteps()
+        slow.install()
     try:
         loop.run_until_complete(ha_run(workdir, clock, slow))
     finally:
@@ -1278,13 +1332,21 @@ def prepare_ha(stored: StoredHistory, workdir: Path) -> None:
     write_store_file(config / ".storage" / f"{DOMAIN}.{ENTRY_ID}", before)
 
 
-def run_ha_child(stored: StoredHistory, workdir: Path, *, with_statistics: bool) -> Any:
+def run_ha_child(
+    stored: StoredHistory,
+    workdir: Path,
+    *,
+    with_statistics: bool,
+    debug_loop: bool = False,
+) -> Any:
     """Prepare a config dir, run the Home Assistant child on it, return its figures."""
     prepare_ha(stored, workdir)
     log = workdir / "child.log"
     command = [sys.executable, "-m", "scripts.bench", "--ha-child", str(workdir)]
     if not with_statistics:
         command.append("--no-statistics")
+    if debug_loop:
+        command.append("--debug-loop")
     with log.open("wb") as output:
         code = subprocess.call(  # noqa: S603 - our own interpreter and module
             command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT
@@ -1307,7 +1369,10 @@ def slowest_text(phase: dict[str, Any]) -> str:
 
 
 def ha_rows(
-    result: dict[str, Any], bare: dict[str, Any], built: dict[str, float]
+    result: dict[str, Any],
+    bare: dict[str, Any],
+    debug: dict[str, Any],
+    built: dict[str, float],
 ) -> tuple[list[Row], list[str]]:
     """Items 5 and 6, the recorder side of 4 and a restart, from the Home Assistant child."""
     phases = result["phases"]
@@ -1383,6 +1448,14 @@ def ha_rows(
             ok=max(phase["max_block"] for phase in bare_phases) < 0.050,
         ),
         Row(
+            item="5",
+            figure="diagnostic: same three phases in asyncio's debug mode "
+            "(a stack captured at every task and callback)",
+            value=" / ".join(ms(phase["max_block"]) for phase in debug["phases"]),
+            limit="info",
+            ok=None,
+        ),
+        Row(
             item="6",
             figure="diagnostic: same, statistics importer switched off",
             value=f"{bare['rss_peak_growth_kb'] / 1024:.1f} MB",
@@ -1424,9 +1497,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ha-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--no-statistics", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--debug-loop", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ha_child:
-        ha_child(args.ha_child, with_statistics=not args.no_statistics)
+        ha_child(
+            args.ha_child,
+            with_statistics=not args.no_statistics,
+            debug_loop=args.debug_loop,
+        )
         return 0
     logging.basicConfig(level=logging.WARNING)
     WORK.mkdir(exist_ok=True)
@@ -1434,7 +1512,10 @@ def main() -> int:
     rows, notes, history, built = asyncio.run(pure_parts())
     result = run_ha_child(history, WORK / "ha", with_statistics=True)
     bare = run_ha_child(history, WORK / "ha-bare", with_statistics=False)
-    ha, ha_notes = ha_rows(result, bare, built)
+    debug = run_ha_child(
+        history, WORK / "ha-debug", with_statistics=True, debug_loop=True
+    )
+    ha, ha_notes = ha_rows(result, bare, debug, built)
     # Timings are noisy on a shared machine: measure the compute once more at the end.
     compute_again, _ = compute_rows(history)
     rows.extend(ha)

@@ -331,6 +331,37 @@ def test_split_of_a_day_follows_its_merged_curve() -> None:
     assert history.consumption.curve[WINTER_DAY] is kept
 
 
+def test_next_tariff_inherits_splits_only_when_it_splits_the_same() -> None:
+    """The next snapshot reuses the splits of curves it still holds, not of others."""
+    history = History()
+    history.merge_curve(MeasureType.CONSUMPTION_LOAD_CURVE, day_points(WINTER_DAY))
+    first = tariff(NIGHT)
+    first.day_splits(history.consumption)
+    held = history.consumption.curve[WINTER_DAY]
+
+    # Same hours, other prices: the split is read from the previous tariff's memo.
+    repriced = Tariff(Plan.HPHC, Prices(base=0.3, hp=0.4, hc=0.2), NIGHT)
+    repriced.inherit_splits(first)
+    split = repriced.day_splits(history.consumption)[WINTER_DAY]
+    assert (split.wh, split.hc_wh) == pytest.approx((14_400, 4_800))
+    assert repriced._splits[id(held)] is first._splits[id(held)]
+
+    # Other hours: nothing inherited, the day is split at noon.
+    noon = tariff(parse_offpeak("12h-14h"))
+    noon.inherit_splits(first)
+    split = noon.day_splits(history.consumption)[WINTER_DAY]
+    assert (split.wh, split.hc_wh) == pytest.approx((14_400, 1_200))
+
+    # A replaced curve is split again; the old one is not carried a second time.
+    changed = day_points(WINTER_DAY, lambda index: 1200.0 if index == 0 else 600.0)
+    history.merge_curve(MeasureType.CONSUMPTION_LOAD_CURVE, changed)
+    third = tariff(NIGHT)
+    third.inherit_splits(repriced)
+    split = third.day_splits(history.consumption)[WINTER_DAY]
+    assert (split.wh, split.hc_wh) == pytest.approx((14_700, 5_100))
+    assert id(held) not in third._splits
+
+
 # Price periods.
 
 BEFORE = Prices(base=0.2, hp=0.25, hc=0.1)

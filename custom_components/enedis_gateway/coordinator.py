@@ -456,6 +456,7 @@ class EnedisCoordinator(DataUpdateCoordinator[Snapshot]):
             ecowatt_calls_today=(
                 self.fetch.ecowatt.on(today) if options.ecowatt else None
             ),
+            previous=self.data.tariff if self.data is not None else None,
         )
 
     async def async_apply_options(self) -> None:

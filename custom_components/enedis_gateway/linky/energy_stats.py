@@ -12,11 +12,14 @@ oldest day.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from itertools import chain
 from operator import mul
+from typing import overload
 
 from .history import (
     DayCurve,
@@ -73,10 +76,52 @@ class DayRows:
 
 
 # One statistics row: (hour start, the hour's value, the running total up to its end).
-# A plain tuple, not an object: the garbage collector stops tracking a tuple of
-# atoms, and a full import holds some 70,000 rows (a full collection of Home
-# Assistant's heap, which so many new objects trigger, stalls its event loop).
 type Row = tuple[datetime, float, float]
+
+
+class Rows(Sequence[Row]):
+    """
+    Statistics rows held as one flat array of floats, three per row.
+
+    Each row is its timestamp, state and sum. A full import holds some 70,000 rows
+    until the recorder has written them: 24 bytes a row here, about 140 as tuples
+    of objects, and no object for the garbage collector to track (a full collection
+    of Home Assistant's heap, which so many new objects trigger, stalls its event
+    loop). A row is made when it is read.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: array[float] | None = None) -> None:
+        """Hold the flat values (three per row)."""
+        self._values = values if values is not None else array("d")
+
+    def __len__(self) -> int:
+        """Return the number of rows."""
+        return len(self._values) // 3
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        """Return one row, or a list of rows for a slice."""
+        if isinstance(index, slice):
+            return [self[each] for each in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        timestamp, state, total = self._values[3 * index : 3 * index + 3]
+        return datetime.fromtimestamp(timestamp, UTC), state, total
+
+    def __iter__(self) -> Iterator[Row]:
+        """Yield the rows, oldest first."""
+        values = iter(self._values)
+        for timestamp, state, total in zip(values, values, values, strict=True):
+            yield datetime.fromtimestamp(timestamp, UTC), state, total
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +129,7 @@ class Sync:
     """What to write to bring a series in line with the history."""
 
     clear: bool
-    rows: list[Row]
+    rows: Rows
     digests: Digests
 
 
@@ -231,42 +276,60 @@ def _cost_rows(energies: Iterable[_DayEnergy], tariff: Tariff) -> list[DayRows]:
     return rows
 
 
+def each_series(
+    history: History,
+    *,
+    kinds: Collection[MeasureType],
+    tariff: Tariff,
+) -> Iterator[tuple[Series, list[DayRows]]]:
+    """
+    Yield the rows every enabled statistic should hold, day by day, oldest first.
+
+    One series at a time, so that a caller done with one lets it go before the next.
+    HP and HC come from the load curve only: the daily readings do not split. The
+    cost follows the tariff: under BASE every day has a price, under HP/HC only the
+    days with a load curve.
+    """
+    if {MeasureType.DAILY_CONSUMPTION, MeasureType.CONSUMPTION_LOAD_CURVE} & set(kinds):
+        energies = _day_energies(history.consumption, tariff)
+        yield Series.CONSUMPTION, _total_rows(energies)
+        if MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
+            hourly = [energy for energy in energies if energy.hours is not None]
+            yield (
+                Series.CONSUMPTION_HP,
+                [
+                    DayRows(e.day, tuple((s, kwh - hc) for s, kwh, hc in e.hours or ()))
+                    for e in hourly
+                ],
+            )
+            yield (
+                Series.CONSUMPTION_HC,
+                [
+                    DayRows(e.day, tuple((s, hc) for s, _, hc in e.hours or ()))
+                    for e in hourly
+                ],
+            )
+        if tariff.any_base or MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
+            yield Series.CONSUMPTION_COST, _cost_rows(energies, tariff)
+        if tariff.has_tempo and MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
+            yield from _tempo_rows(energies, tariff).items()
+    if {MeasureType.DAILY_PRODUCTION, MeasureType.PRODUCTION_LOAD_CURVE} & set(kinds):
+        yield (
+            Series.PRODUCTION,
+            _total_rows(
+                _day_energies(history.production, Tariff(tariff.plan, tariff.prices))
+            ),
+        )
+
+
 def build_series(
     history: History,
     *,
     kinds: Collection[MeasureType],
     tariff: Tariff,
 ) -> dict[Series, list[DayRows]]:
-    """
-    Return the rows every enabled statistic should hold, day by day, oldest first.
-
-    HP and HC come from the load curve only: the daily readings do not split. The
-    cost follows the tariff: under BASE every day has a price, under HP/HC only the
-    days with a load curve.
-    """
-    result: dict[Series, list[DayRows]] = {}
-    if {MeasureType.DAILY_CONSUMPTION, MeasureType.CONSUMPTION_LOAD_CURVE} & set(kinds):
-        energies = _day_energies(history.consumption, tariff)
-        result[Series.CONSUMPTION] = _total_rows(energies)
-        if MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
-            hourly = [energy for energy in energies if energy.hours is not None]
-            result[Series.CONSUMPTION_HP] = [
-                DayRows(e.day, tuple((s, kwh - hc) for s, kwh, hc in e.hours or ()))
-                for e in hourly
-            ]
-            result[Series.CONSUMPTION_HC] = [
-                DayRows(e.day, tuple((s, hc) for s, _, hc in e.hours or ()))
-                for e in hourly
-            ]
-        if tariff.any_base or MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
-            result[Series.CONSUMPTION_COST] = _cost_rows(energies, tariff)
-        if tariff.has_tempo and MeasureType.CONSUMPTION_LOAD_CURVE in kinds:
-            result.update(_tempo_rows(energies, tariff))
-    if {MeasureType.DAILY_PRODUCTION, MeasureType.PRODUCTION_LOAD_CURVE} & set(kinds):
-        result[Series.PRODUCTION] = _total_rows(
-            _day_energies(history.production, Tariff(tariff.plan, tariff.prices))
-        )
-    return result
+    """Return the rows of every enabled statistic at once (see each_series)."""
+    return dict(each_series(history, kinds=kinds, tariff=tariff))
 
 
 def source_kinds(series: Series, any_base: bool) -> tuple[MeasureType, ...]:
@@ -352,31 +415,24 @@ def sync(days: Sequence[DayRows], written: Mapping[date, Digest]) -> Sync:
     """
     total = 0.0
     digests: Digests = {}
-    per_day: list[tuple[date, list[Row]]] = []
+    per_day: list[tuple[date, array[float]]] = []
     for day_rows in days:
-        rows: list[Row] = []
+        rows: list[tuple[float, float, float]] = []
         for start, value in day_rows.rows:
             state = round(value, DIGITS)
             total = round(total + state, DIGITS)
-            rows.append((start, state, total))
-        digests[day_rows.day] = digest(
-            [(start.timestamp(), state, total) for start, state, total in rows]
-        )
-        per_day.append((day_rows.day, rows))
+            rows.append((start.timestamp(), state, total))
+        digests[day_rows.day] = digest(rows)
+        per_day.append((day_rows.day, array("d", chain.from_iterable(rows))))
     clear = any(
         day not in digests or digests[day][0] < count
         for day, (count, _) in written.items()
     )
-    return Sync(
-        clear=clear,
-        rows=[
-            row
-            for day, rows in per_day
-            if clear or written.get(day) != digests[day]
-            for row in rows
-        ],
-        digests=digests,
-    )
+    values = array("d")
+    for day, day_values in per_day:
+        if clear or written.get(day) != digests[day]:
+            values.extend(day_values)
+    return Sync(clear=clear, rows=Rows(values), digests=digests)
 
 
 def plan_writes(
@@ -394,8 +450,7 @@ def plan_writes(
     older days, which holds a step back in time until the span doubles.
     """
     writes: dict[Series, Sync] = {}
-    wanted = build_series(history, kinds=kinds, tariff=tariff)
-    for series, days in wanted.items():
+    for series, days in each_series(history, kinds=kinds, tariff=tariff):
         done = written.get(series, {})
         pending = bool(days) and older_pending(
             frontier, source_kinds(series, tariff.any_base), days[0].day

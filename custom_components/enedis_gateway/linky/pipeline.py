@@ -82,18 +82,22 @@ def build_snapshot(
     later_prices: tuple[PricePeriod, ...] = (),
     tempo_calls_today: int = 0,
     ecowatt_calls_today: int | None = None,
+    previous: Tariff | None = None,
 ) -> Snapshot:
     """
     Compute the summaries and cards of the enabled directions as of a Paris day.
 
     plan and prices apply before the first of later_prices, each from its start.
     offpeak_weekdays: from Monday on, a weekday's own off-peak hours ("" for the
-    effective ones, which `offpeak_text` shows).
+    effective ones, which `offpeak_text` shows). previous: the tariff of the last
+    snapshot, whose curve splits still hold for the curves the history kept.
     """
     text = offpeak_text(offpeak_override, history)
     tariff = Tariff.from_offpeak_text(
         plan, prices, text, later_prices, history.tempo, offpeak_weekdays
     )
+    if previous is not None:
+        tariff.inherit_splits(previous)
 
     def summarize(direction: Direction) -> tuple[Summary, CardData]:
         summary = build_summary(

@@ -237,6 +237,7 @@ class Tariff:
         "_day_segments",
         "_dst_days",
         "_early_counts",
+        "_inherited",
         "_splits",
         "_starts",
         "_tables",
@@ -314,6 +315,10 @@ class Tariff:
         # holding the curve keeps its id from being reused. A tariff lives as long
         # as its snapshot, and so does this memo.
         self._splits: dict[int, tuple[DayCurve, tuple[float, float, float] | None]] = {}
+        # The splits of the previous snapshot's tariff, when it split the same way.
+        self._inherited: dict[
+            int, tuple[DayCurve, tuple[float, float, float] | None]
+        ] = {}
 
     @classmethod
     def from_offpeak_text(
@@ -475,12 +480,29 @@ class Tariff:
         early = sum(offpeak[: self._early_count(day, curve)])
         return sum(watts) * hours, sum(offpeak) * hours, early * hours
 
+    def inherit_splits(self, previous: Tariff) -> None:
+        """
+        Reuse the curve splits of the previous snapshot's tariff if it splits the same.
+
+        A split depends on the off-peak hours of each weekday and on whether the
+        hours before 06:00 are counted apart, not on the prices. Only what this
+        tariff reads is kept in turn, so a curve gone from the history is dropped
+        after one update.
+        """
+        if (previous.day_ranges, previous._with_early) == (
+            self.day_ranges,
+            self._with_early,
+        ):
+            self._inherited = previous._splits
+
     def _complete_split(
         self, day: date, curve: DayCurve
     ) -> tuple[float, float, float] | None:
         """Return the split of a complete curve, None for another; memoized per curve."""
-        memo = self._splits.get(id(curve))
+        key = id(curve)
+        memo = self._splits.get(key) or self._inherited.get(key)
         if memo is not None and memo[0] is curve:
+            self._splits[key] = memo
             return memo[1]
         split = self.curve_split(day, curve) if curve.is_complete() else None
         self._splits[id(curve)] = (curve, split)
