@@ -92,9 +92,9 @@ class Rows(Sequence[Row]):
 
     __slots__ = ("_values",)
 
-    def __init__(self, values: array[float] | None = None) -> None:
+    def __init__(self, values: array[float]) -> None:
         """Hold the flat values (three per row)."""
-        self._values = values if values is not None else array("d")
+        self._values = values
 
     def __len__(self) -> int:
         """Return the number of rows."""

@@ -313,7 +313,8 @@ class Tariff:
         # snapshot split the same curves. The history replaces a day's curve when it
         # changes (never in place), so a curve's identity tells its split is valid;
         # holding the curve keeps its id from being reused. A tariff lives as long
-        # as its snapshot, and so does this memo.
+        # as its snapshot; the next snapshot's tariff may inherit this memo (see
+        # inherit_splits) and keeps only the entries it reads.
         self._splits: dict[int, tuple[DayCurve, tuple[float, float, float] | None]] = {}
         # The splits of the previous snapshot's tariff, when it split the same way.
         self._inherited: dict[
@@ -505,7 +506,7 @@ class Tariff:
             self._splits[key] = memo
             return memo[1]
         split = self.curve_split(day, curve) if curve.is_complete() else None
-        self._splits[id(curve)] = (curve, split)
+        self._splits[key] = (curve, split)
         return split
 
     def day_splits(self, series: SeriesHistory) -> dict[date, DaySplit]:
