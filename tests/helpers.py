@@ -22,10 +22,11 @@ PARIS = dt_util.get_time_zone("Europe/Paris")
 CARD = f"sensor.enedisgateway_{PDL}"
 CALLS = f"sensor.linky_{PDL}_gateway_calls_today"
 COMPLETENESS = f"sensor.linky_{PDL}_history_completeness"
-# A meter activated on 2026-08-01: in November its history is 111 days, fetched in
-# one day at 45 calls, and the Energy statistics written are a tenth of a full
-# history's. For the tests whose point is not the depth of the history.
-AUGUST = date(2026, 8, 1)
+# A meter activated on 2026-10-05: on 2026-11-20 its history is 46 days, fetched in
+# one day at 15 calls (1 daily + 7 weeks of load curve + 1 max power), and the
+# Energy statistics written are a twentieth of a full history's. For the tests
+# whose point is not the depth of the history.
+RECENT = date(2026, 10, 5)
 
 
 def paris(text: str) -> datetime:

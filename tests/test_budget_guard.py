@@ -27,6 +27,10 @@ from .helpers import CALLS, CARD, PARIS, advance, paris, setup
 OTHER_PDL = "98765432109876"
 DAY_ONE = date(2026, 11, 20)
 DAY_TWO = date(2026, 11, 21)
+# A small daily budget: the guards do not depend on its size, and each call of the
+# backfill brings a week of load curve whose Energy statistics the recorder writes.
+BUDGET = 5
+OPTIONS = {"max_calls_per_day": BUDGET}
 
 pytestmark = pytest.mark.usefixtures(
     "recorder_mock", "enable_custom_integrations", "paris"
@@ -52,17 +56,17 @@ async def test_action_during_refresh_spends_one_budget(
     freezer: FrozenDateTimeFactory,
     action: str,
 ) -> None:
-    """An action pressed while the hourly refresh runs waits for it: 15 calls, not 29."""
+    """An action pressed while the hourly refresh runs waits for it: 5 calls, not 9."""
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    entry = make_entry(gateway)
+    entry = make_entry(gateway, options=OPTIONS)
     await setup(hass, entry)
     freezer.move_to(paris("2026-11-21 09:00:00"))
     async_fire_time_changed(hass)  # the hourly refresh starts
     await run_action(hass, entry, action)  # and the action runs meanwhile
     await hass.async_block_till_done(wait_background_tasks=True)
     await advance(hass, freezer, 3)
-    assert per_day(gateway) == {DAY_ONE: 15, DAY_TWO: 15}
-    assert hass.states.get(CALLS).state == "15"
+    assert per_day(gateway) == {DAY_ONE: BUDGET, DAY_TWO: BUDGET}
+    assert hass.states.get(CALLS).state == str(BUDGET)
 
 
 @pytest.mark.parametrize("trigger", ["refresh", "retry_skipped_days"])
@@ -74,7 +78,7 @@ async def test_reload_during_refresh_spends_one_budget(
 ) -> None:
     """A reload while a refresh runs: the new coordinator continues the same count."""
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    entry = make_entry(gateway)
+    entry = make_entry(gateway, options=OPTIONS)
     await setup(hass, entry)
     freezer.move_to(paris("2026-11-21 09:00:00"))
     if trigger == "refresh":
@@ -85,9 +89,9 @@ async def test_reload_during_refresh_spends_one_budget(
     await hass.async_block_till_done(wait_background_tasks=True)
     await advance(hass, freezer, 3)
     # A call counted, then cancelled by the unload before it left, stays counted.
-    assert per_day(gateway)[DAY_ONE] == 15
-    assert 14 <= per_day(gateway)[DAY_TWO] <= 15
-    assert hass.states.get(CALLS).state == "15"
+    assert per_day(gateway)[DAY_ONE] == BUDGET
+    assert BUDGET - 1 <= per_day(gateway)[DAY_TWO] <= BUDGET
+    assert hass.states.get(CALLS).state == str(BUDGET)
 
 
 @pytest.mark.parametrize(
@@ -189,20 +193,20 @@ async def test_flows_refused_past_the_budget(
 async def test_clock_going_back_gives_no_second_budget(
     hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A clock stepped back a day and forward again: no call past the day's 15."""
+    """A clock stepped back a day and forward again: no call past the day's budget."""
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    entry = make_entry(gateway)
+    entry = make_entry(gateway, options=OPTIONS)
     await setup(hass, entry)
     for moment in ("2026-11-19 09:00:00", "2026-11-20 10:00:00"):
         freezer.move_to(paris(moment))
         await run_action(hass, entry, "retry_skipped_days")
         await advance(hass, freezer, 3)
-    assert len(gateway.sim.calls) == 15
-    assert hass.states.get(CALLS).state == "15"
+    assert len(gateway.sim.calls) == BUDGET
+    assert hass.states.get(CALLS).state == str(BUDGET)
     # The next real day has its own budget.
     freezer.move_to(paris("2026-11-21 09:00:00"))
     await advance(hass, freezer, 1)
-    assert per_day(gateway)[DAY_TWO] == 15
+    assert per_day(gateway)[DAY_TWO] == BUDGET
 
 
 @pytest.mark.parametrize("file", ["history", "budget"])
@@ -215,7 +219,7 @@ async def test_negative_stored_count_is_not_trusted(
 ) -> None:
     """A stored count of -36 gives no extra call: the day counts as spent."""
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    entry = make_entry(gateway)
+    entry = make_entry(gateway, options=OPTIONS)
     if file == "history":
         key = f"{DOMAIN}.{entry.entry_id}"
         data: dict[str, Any] = {"calls_day": "2026-11-20", "calls_count": -36}
@@ -228,7 +232,7 @@ async def test_negative_stored_count_is_not_trusted(
     assert gateway.sim.calls == []
     freezer.move_to(paris("2026-11-21 09:00:00"))
     await advance(hass, freezer, 1)
-    assert per_day(gateway) == {DAY_TWO: 15}
+    assert per_day(gateway) == {DAY_TWO: BUDGET}
 
 
 @pytest.mark.parametrize("resource", ["addresses", "contracts"])
@@ -242,7 +246,7 @@ async def test_resource_without_data_is_asked_once_a_day(
     """A gateway answering 404 for the address or contract costs one call a day, no more."""
     freezer.move_to(paris("2026-11-20 09:00:00"))
     gateway.sim.inject(Fault.NO_DATA, count=None, types={resource})
-    entry = make_entry(gateway, options={"addresses": True})
+    entry = make_entry(gateway, options={**OPTIONS, "addresses": True})
     await setup(hass, entry)
     await advance(hass, freezer, 30)
     asked = Counter(

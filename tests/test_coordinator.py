@@ -24,11 +24,11 @@ from simulator import Fault
 
 from .conftest import Gateway, make_entry, stored_calls
 from .helpers import (
-    AUGUST,
     CALLS,
     CARD,
     COMPLETENESS,
     PARIS,
+    RECENT,
     activated_on,
     advance,
     paris,
@@ -57,7 +57,7 @@ async def test_entry_without_contract_keeps_history_after_activation(
     hass_storage: dict[str, Any],
 ) -> None:
     """An entry of 0.1.0 (no contract kept) plans again once the contract is read."""
-    gateway.sim.activation = AUGUST
+    gateway.sim.activation = RECENT
     freezer.move_to(paris("2026-11-20 09:00:00"))
     entry = make_entry(gateway, options={"max_calls_per_day": 45})
     await setup(hass, entry)
@@ -66,8 +66,8 @@ async def test_entry_without_contract_keeps_history_after_activation(
     data = stored(hass_storage, entry)
     daily = data["consumption"]["daily"]
     # Every day from the activation to yesterday, and no floor learned past it.
-    assert min(daily) == AUGUST.isoformat()
-    assert len(daily) == (date(2026, 11, 19) - AUGUST).days + 1
+    assert min(daily) == RECENT.isoformat()
+    assert len(daily) == (date(2026, 11, 19) - RECENT).days + 1
     assert data["floor"] == {}
 
 
@@ -80,11 +80,12 @@ async def test_restart_makes_no_call(
     hours: int,
 ) -> None:
     """A restart at any point of the backfill keeps everything and calls nothing."""
-    # 264 days, 40 calls: the backfill takes 4 days at 15 calls, so 0, 15 and 39
-    # hours fall in its first 3 days, 120 hours after its end.
-    contract = activated_on(gateway, date(2026, 3, 1))
+    # 60 days, 11 calls: at 5 calls a day (the first day 5, then 2 of the backfill
+    # at midnight, 3 kept for the new day) the backfill takes 4 days, so 0, 15 and
+    # 39 hours fall in its first 3 days, 120 hours after its end.
+    contract = activated_on(gateway, date(2026, 9, 21))
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    entry = make_entry(gateway, contract=contract)
+    entry = make_entry(gateway, options={"max_calls_per_day": 5}, contract=contract)
     await setup(hass, entry)
     await advance(hass, freezer, hours)
     card = hass.states.get(CARD).attributes
@@ -106,7 +107,7 @@ async def test_steady_state_late_publication(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Once complete, a new day costs one call per type; a 17:00 publication costs ≤ 3 more."""
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     freezer.move_to(paris("2026-11-20 09:00:00"))
     await setup(
         hass,
@@ -140,7 +141,7 @@ async def test_hole_blacklisted_after_seven_attempts(
     hass_storage: dict[str, Any],
 ) -> None:
     """A day never returned costs at most 7 calls, then is asked again only after a clear."""
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     hole = date(2026, 11, 10)
     gateway.sim.holes.add(hole)
     freezer.move_to(paris("2026-11-20 09:00:00"))
@@ -179,7 +180,7 @@ async def test_fault_keeps_last_values(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A server fault leaves the entities on their last good values, logged once."""
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     freezer.move_to(paris("2026-11-20 09:00:00"))
     options = {"max_calls_per_day": 45}
     await setup(

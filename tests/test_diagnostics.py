@@ -17,7 +17,7 @@ from custom_components.enedis_gateway.diagnostics import (
 from simulator import Fault
 
 from .conftest import PDL, TOKEN, Gateway, make_entry
-from .helpers import AUGUST, activated_on, advance, paris, setup
+from .helpers import RECENT, activated_on, advance, paris, setup
 
 pytestmark = pytest.mark.usefixtures(
     "recorder_mock", "enable_custom_integrations", "paris"
@@ -31,7 +31,7 @@ async def test_diagnostics_redacted(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Coverage, budget and errors are there; token, PDL, title and address are not."""
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     gateway.sim.holes.add(paris("2026-11-10 00:00:00").date())
     freezer.move_to(paris("2026-11-20 09:00:00"))
     entry = make_entry(
@@ -54,7 +54,7 @@ async def test_diagnostics_redacted(
     assert result["entry"]["data"]["access_token"] == "**REDACTED**"
     assert result["entry"]["title"] == "**REDACTED**"
     # Every day from the activation to yesterday (the 27th), less the hole.
-    days = (date(2026, 11, 27) - AUGUST).days + 1
+    days = (date(2026, 11, 27) - RECENT).days + 1
     assert result["consumption"]["daily"]["days"] == days - 1
     assert result["fetch"]["skipped_days"] == {
         "consumption_load_curve": ["2026-11-10"],
@@ -63,11 +63,13 @@ async def test_diagnostics_redacted(
     }
     assert result["fetch"]["last_error"] == ""
     assert result["addresses_stored"] is True
-    # 09:00 on the 28th: the colours from the activation to today (asked yesterday
-    # as tomorrow's); tomorrow's is asked from 10:45, no Tempo call yet today.
+    # 09:00 on the 28th: the colours from the Tempo season's start (the activation
+    # is later) to today (asked yesterday as tomorrow's); tomorrow's is asked from
+    # 10:45, no Tempo call yet today.
+    season = date(2026, 9, 1)
     assert result["tempo"] == {
-        "days": (date(2026, 11, 28) - AUGUST).days + 1,
-        "oldest": AUGUST.isoformat(),
+        "days": (date(2026, 11, 28) - season).days + 1,
+        "oldest": season.isoformat(),
         "newest": "2026-11-28",
         "calls_today": 0,
         "last_error": "",

@@ -12,6 +12,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.translation import async_get_translations
 import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.enedis_gateway.const import DOMAIN
 from custom_components.enedis_gateway.diagnostics import (
@@ -33,11 +34,12 @@ from custom_components.enedis_gateway.linky.models import (
 )
 from custom_components.enedis_gateway.linky.planner import spare_calls
 from custom_components.enedis_gateway.linky.tempo import EcoWattDay
+from custom_components.enedis_gateway.store import SAVE_DELAY
 from simulator import tempo as sim_tempo
 from simulator.tempo import ecowatt_signal
 
 from .conftest import PDL, Gateway, make_entry
-from .helpers import AUGUST, CALLS, CARD, activated_on, advance, paris, setup
+from .helpers import CALLS, CARD, RECENT, activated_on, advance, paris, setup
 
 PROTOCOLS = ["myelectricaldata", "enedis_gateway", "myelectricaldata_v2"]
 V2 = "myelectricaldata_v2"
@@ -168,6 +170,8 @@ def test_calls_counted_per_paris_day() -> None:
 
 
 DAILY = (MeasureType.DAILY_CONSUMPTION,)
+# 111 days of history: with a load curve, a backfill larger than a day's budget.
+AUGUST = date(2026, 8, 1)
 
 
 @pytest.mark.parametrize(
@@ -338,7 +342,7 @@ async def test_sensors_show_the_signal(
     Set up at 00:30 Paris: MyElectricalData v2's forecast serves today only
     between Paris and UTC midnight, so the first cycle of a day gets all three.
     """
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     freezer.move_to(paris("2026-11-27 00:30:00"))
     entry = make_entry(gateway, protocol=protocol, options=ON, contract=contract)
     await setup(hass, entry)
@@ -373,6 +377,11 @@ async def test_sensors_show_the_signal(
     assert len(ecowatt_calls(gateway)) == 2
     tomorrow = DAY + timedelta(days=1)
     assert shown(hass) == [expected(day) for day in days_from(tomorrow)]
+    # The only call of that cycle (not a metering call: the backfill is done) is
+    # written with the store's delay.
+    freezer.tick(timedelta(seconds=SAVE_DELAY))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
     stored = hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]
     assert sorted(stored["ecowatt"]) == [
         day.isoformat() for day in [DAY, *days_from(tomorrow)]
@@ -400,7 +409,7 @@ async def test_v2_counts_it_in_the_account_quota(
     Set up at 09:30: the forecast leaves today out, and that reply is not asked
     again; the next day's first cycle brings today.
     """
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     freezer.move_to(paris("2026-11-27 09:30:00"))
     entry = make_entry(gateway, protocol=V2, options=ON, contract=contract)
     await setup(hass, entry)
@@ -440,7 +449,7 @@ async def test_v2_no_call_past_the_budget(
     yesterday's data (published from 08:00), at 09:30 both are spent on it and
     the backfill.
     """
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     freezer.move_to(paris("2026-11-27 00:30:00"))
     entry = make_entry(
         gateway,
@@ -475,7 +484,7 @@ async def test_failure_keeps_the_stored_signal(
     The simulator has no EcoWatt fault: its signal is made to fail (HTTP 500)
     by replacing the function every EcoWatt route reads.
     """
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     freezer.move_to(paris("2026-11-27 00:30:00"))
     await setup(
         hass, make_entry(gateway, protocol=protocol, options=ON, contract=contract)
@@ -528,7 +537,7 @@ async def test_off_by_default_then_on(
     protocol: str,
 ) -> None:
     """Off: no entity, no call; turned on in the settings form: a reload, one call."""
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     freezer.move_to(paris("2026-11-27 00:30:00"))
     entry = make_entry(gateway, protocol=protocol, contract=contract)
     await setup(hass, entry)

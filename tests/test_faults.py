@@ -33,7 +33,7 @@ INCLUSIVE_END = {
     ("myelectricaldata_v2", "consumption_load_curve"),
     ("myelectricaldata_v2", "production_load_curve"),
 }
-# The v2 API brings the 71 days in 3 calls (a batch serves 729 days of load curve):
+# The v2 API brings the 46 days in 3 calls (a batch serves 729 days of load curve):
 # its backfill ends on the first day, and the fault hits the next day's new data.
 ONE_DAY_BACKFILL = {"myelectricaldata_v2"}
 # The faults under which the card still moves on to the new day. Without the load
@@ -73,17 +73,23 @@ pytestmark = pytest.mark.usefixtures(
 )
 
 
+# A small budget for a small history: the backfill spans the day of the fault.
+MAX_CALLS = 6
+
+
 @pytest.fixture
 def activation() -> date:
-    """Return a meter activated in September: the matrix is about faults, not depth.
+    """Return a meter activated in October: the matrix is about faults, not depth.
 
-    Its 71 days take 13 calls (the entry holds the contract, as the config flow
-    leaves it): 10 on the first day, the rest on the day of the fault, so the fault
-    still falls in the middle of the backfill, and the Energy statistics written are
-    a fifteenth of a full history's; the 3-year backfill has its own test
-    (test_statistics.py).
+    Its 46 days take 9 calls on the original protocols (the entry holds the
+    contract, as the config flow leaves it). At 6 calls a day, the first day takes
+    the newest window of each type and 3 older weeks of load curve; the day of the
+    fault starts with the last 3 weeks at midnight (3 calls are kept for the new
+    day, published from 08:00), so the fault falls in the middle of the backfill.
+    The Energy statistics written are a twentieth of a full history's; the 3-year
+    backfill has its own test (test_statistics.py).
     """
-    return date(2026, 9, 10)
+    return date(2026, 10, 5)
 
 
 def readings(hass_storage: dict[str, Any], entry_id: str) -> dict[str, Any]:
@@ -119,7 +125,7 @@ async def test_fault_matrix(
     caplog.set_level(logging.DEBUG, logger="custom_components.enedis_gateway")
     freezer.move_to(paris("2026-11-20 09:00:00"))
     contract = activated_on(gateway, activation)
-    options = {"max_calls_per_day": 10}
+    options = {"max_calls_per_day": MAX_CALLS}
     entry = make_entry(gateway, protocol=protocol, options=options, contract=contract)
     await setup(hass, entry)
     before = readings(hass_storage, entry.entry_id)
@@ -191,7 +197,7 @@ async def test_fault_matrix(
         for call in gateway.sim.calls
         if call.type != "usage_stats"
     )
-    assert max(per_day.values()) <= 10
+    assert max(per_day.values()) <= MAX_CALLS
     # No day was fetched twice with success.
     fetched: Counter[tuple[str, date]] = Counter()
     for call in gateway.sim.calls:

@@ -18,7 +18,7 @@ from custom_components.enedis_gateway.const import DOMAIN
 from simulator import Fault
 
 from .conftest import PDL, Gateway, make_entry
-from .helpers import AUGUST, activated_on, advance, paris, setup
+from .helpers import RECENT, activated_on, advance, paris, setup
 
 pytestmark = pytest.mark.usefixtures(
     "recorder_mock", "enable_custom_integrations", "paris"
@@ -40,7 +40,7 @@ async def setup_complete(
     hass: HomeAssistant, gateway: Gateway, freezer: FrozenDateTimeFactory
 ) -> None:
     """Set up an entry and let its history complete, then three days go by."""
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     freezer.move_to(paris("2026-11-20 09:00:00"))
     await setup(
         hass,

@@ -23,11 +23,11 @@ from simulator import Household
 
 from .conftest import PDL, Gateway, make_entry
 from .helpers import (
-    AUGUST,
     CALLS,
     CARD,
     COMPLETENESS,
     PARIS,
+    RECENT,
     activated_on,
     advance,
     paris,
@@ -349,8 +349,8 @@ async def test_daily_update_price_change_and_restart(
 ) -> None:
     """A new day writes 24 rows a series, a price only the cost, a restart nothing."""
     freezer.move_to(paris("2026-10-22 09:30:00"))
-    # Not a matter of depth: a meter activated in August, complete on the first day.
-    contract = activated_on(gateway, AUGUST)
+    # Not a matter of depth: a meter activated recently, complete on the first day.
+    contract = activated_on(gateway, RECENT)
     entry = make_entry(gateway, options={"max_calls_per_day": 45}, contract=contract)
     await setup(hass, entry)
     await advance(hass, freezer, 72)

@@ -18,7 +18,7 @@ from custom_components.enedis_gateway.linky.tempo_calendar import (
 from simulator.tempo import tempo_color
 
 from .conftest import PDL, Gateway, make_entry
-from .helpers import AUGUST, PARIS, activated_on, advance, paris, setup
+from .helpers import PARIS, RECENT, activated_on, advance, paris, setup
 
 # The entity id of a French install (Home Assistant names it in its language).
 CALENDAR = f"calendar.linky_{PDL}_calendrier_tempo"
@@ -85,7 +85,7 @@ async def test_calendar_entity_lists_the_simulator_days(
 ) -> None:
     """The calendar's state, its event and a week of events equal the simulator's colours."""
     hass.config.language = "fr"
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     freezer.move_to(paris("2026-11-20 05:30:00"))
     await setup(hass, make_entry(gateway, contract=contract))
 

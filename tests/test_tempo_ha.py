@@ -20,7 +20,7 @@ from custom_components.enedis_gateway.diagnostics import (
 from simulator.tempo import season_colors, tempo_color
 
 from .conftest import PDL, Gateway, make_entry
-from .helpers import AUGUST, CALLS, CARD, PARIS, activated_on, advance, paris, setup
+from .helpers import CALLS, CARD, PARIS, RECENT, activated_on, advance, paris, setup
 
 pytestmark = pytest.mark.usefixtures(
     "recorder_mock", "enable_custom_integrations", "paris"
@@ -76,11 +76,11 @@ async def test_colours_fetched_stored_and_shown(
     """
     The history's colours in 2 calls, tomorrow's after 10:45, then 1 call a day.
 
-    A meter activated on 1 August, set up at 09:30: the first cycle asks 1 August to
-    today in one call; the 11:30 cycle asks tomorrow (published at 10:40). None
+    A meter activated on 5 October, set up at 09:30: the first cycle asks from the
+    season's start (1 September, which the days left count from) to today in one call; the 11:30 cycle asks tomorrow (published at 10:40). None
     of them is a metering call, and a restart asks nothing.
     """
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     freezer.move_to(paris("2026-11-20 09:30:00"))
     entry = make_entry(gateway, protocol=protocol, contract=contract)
     await setup(hass, entry)
@@ -93,9 +93,9 @@ async def test_colours_fetched_stored_and_shown(
     )
     assert calls[0].protocol == expected_protocol
     stored = hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]["tempo"]
-    assert min(stored) == AUGUST.isoformat()
+    assert min(stored) == SEASON.isoformat()
     assert max(stored) == TODAY.isoformat()
-    assert len(stored) == (TODAY - AUGUST).days + 1
+    assert len(stored) == (TODAY - SEASON).days + 1
     assert state(hass, TEMPO_TODAY) == tempo_color(TODAY).lower()
     assert hass.states.get(TEMPO_TODAY).attributes["date"] == TODAY.isoformat()
     assert state(hass, TEMPO_TOMORROW) == "unknown"
@@ -194,7 +194,7 @@ async def test_tempo_failure_keeps_the_entities(
     The simulator has no Tempo fault: its Tempo routes are made to fail (HTTP 500)
     by replacing the calendar of the running simulator.
     """
-    contract = activated_on(gateway, AUGUST)
+    contract = activated_on(gateway, RECENT)
     freezer.move_to(paris("2026-11-20 11:30:00"))
     await setup(hass, make_entry(gateway, protocol=protocol, contract=contract))
     assert state(hass, TEMPO_TOMORROW) == tempo_color(TOMORROW).lower()

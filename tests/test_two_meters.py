@@ -26,6 +26,10 @@ OTHER_PDL = "98765432109876"
 pytestmark = pytest.mark.usefixtures(
     "recorder_mock", "enable_custom_integrations", "paris"
 )
+# Small daily budgets: each call of the backfill brings a week of load curve, whose
+# Energy statistics the recorder writes; independence does not need more.
+FIRST_BUDGET = 6
+SECOND_BUDGET = 4
 
 
 async def test_two_meters_are_independent(
@@ -38,12 +42,14 @@ async def test_two_meters_are_independent(
     other_sim = Simulator(Household(seed=7), token=TOKEN, pdls=(OTHER_PDL,))
     other = Gateway(sim=other_sim, running=await start_simulator(other_sim))
     freezer.move_to(paris("2026-11-20 09:00:00"))
-    first = make_entry(gateway, options={"max_calls_per_day": 20})
-    second = make_entry(other, pdl=OTHER_PDL, options={"max_calls_per_day": 10})
+    first = make_entry(gateway, options={"max_calls_per_day": FIRST_BUDGET})
+    second = make_entry(
+        other, pdl=OTHER_PDL, options={"max_calls_per_day": SECOND_BUDGET}
+    )
     await setup(hass, first)
     await setup(hass, second)
-    assert len(gateway.sim.calls) == 20
-    assert len(other_sim.calls) == 10
+    assert len(gateway.sim.calls) == FIRST_BUDGET
+    assert len(other_sim.calls) == SECOND_BUDGET
 
     other_sim.inject(Fault.SERVER_ERROR, count=None)
     await advance(hass, freezer, 24)
@@ -56,10 +62,10 @@ async def test_two_meters_are_independent(
         == gateway.sim.household.daily_wh(paris("2026-11-20 00:00:00").date()) / 1000
     )
     assert second_card["daily"] != first_card["daily"]
-    assert len(gateway.sim.calls) == 40
+    assert len(gateway.sim.calls) == 2 * FIRST_BUDGET
     first_data = hass_storage[f"{DOMAIN}.{first.entry_id}"]["data"]
     second_data = hass_storage[f"{DOMAIN}.{second.entry_id}"]["data"]
-    assert stored_calls(hass_storage, PDL) == 20
+    assert stored_calls(hass_storage, PDL) == FIRST_BUDGET
     assert len(first_data["consumption"]["curve"]) > len(
         second_data["consumption"]["curve"]
     )
