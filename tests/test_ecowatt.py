@@ -377,8 +377,8 @@ async def test_sensors_show_the_signal(
     assert len(ecowatt_calls(gateway)) == 2
     tomorrow = DAY + timedelta(days=1)
     assert shown(hass) == [expected(day) for day in days_from(tomorrow)]
-    # The only call of that cycle (not a metering call: the backfill is done) is
-    # written with the store's delay.
+    # With the backfill done, that cycle made no metering call (an EcoWatt call is
+    # none on v1): the history is written with the store's delay.
     freezer.tick(timedelta(seconds=SAVE_DELAY))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
