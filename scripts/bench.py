@@ -841,7 +841,7 @@ def backfill_stats_rows(runs: list[ColdStart]) -> tuple[list[Row], list[str]]:
                 figure=f"cold start at {run.max_calls}/day: rows queued until the "
                 "full history vs rows then held",
                 value=f"{queued:,} vs {held:,} ({queued / held:.1f}x)",
-                limit="info (README: about 2.3x)",
+                limit="info (README: about 1.4x)",
                 ok=None,
             )
         )

@@ -124,14 +124,15 @@ def test_a_day_that_loses_rows_clears_the_series() -> None:
     assert not gone.rows
 
 
-def test_limit_backfill_waits_for_the_span_to_double() -> None:
-    """Older days are held while the backfill runs, until the span doubles."""
-    days = [daily(DAY + timedelta(days=n), 1) for n in range(30)]
-    held = {d.day: (1, 0) for d in days[20:]}  # 10 days written
-    assert limit_backfill(days[15:], held, pending=True) == days[20:]
+def test_limit_backfill_waits_for_the_span_to_quadruple() -> None:
+    """Older days are held while the backfill runs, until the span quadruples."""
+    days = [daily(DAY + timedelta(days=n), 1) for n in range(50)]
+    held = {d.day: (1, 0) for d in days[40:]}  # 10 days written
+    assert limit_backfill(days[20:], held, pending=True) == days[40:]
+    assert limit_backfill(days[11:], held, pending=True) == days[40:]
     assert limit_backfill(days[10:], held, pending=True) == days[10:]
-    assert limit_backfill(days[15:], held, pending=False) == days[15:]
-    assert limit_backfill(days[15:], {}, pending=True) == days[15:]
+    assert limit_backfill(days[20:], held, pending=False) == days[20:]
+    assert limit_backfill(days[20:], {}, pending=True) == days[20:]
 
 
 def test_digests_read_back_match() -> None:
