@@ -202,7 +202,8 @@ async def test_cold_backfill_calls_and_statistics(
     check_series(rows[Series.CONSUMPTION], want[Series.CONSUMPTION])
     await check_dashboard(hass, want, (Series.CONSUMPTION,))
     # HP, HC and cost come from the load curve: while older weeks keep coming, the
-    # series grow back in time only when their span quadruples; what they hold is right.
+    # series grow back in time only once their span grows BACKFILL_GROWTH times;
+    # what they hold is right.
     for series in SERIES[1:]:
         held = {row["start"] for row in rows[series]}
         assert len(want[series]) // BACKFILL_GROWTH < len(held) < len(want[series])

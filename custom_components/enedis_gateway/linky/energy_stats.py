@@ -377,7 +377,7 @@ def limit_backfill(
     days: Sequence[DayRows], written: Mapping[date, Digest], *, pending: bool
 ) -> Sequence[DayRows]:
     """
-    Hold back days older than the written series until the span quadruples.
+    Hold back days older than the written series until its span grows enough.
 
     Each step back in time rewrites the whole series (its sums run from its oldest
     row). While the backfill is still running, a step waits for the span to grow
@@ -453,7 +453,7 @@ def plan_writes(
     Return, for each series that needs writing, what to write given what is written.
 
     The frontier (see backfill_frontier) tells whether the backfill will still add
-    older days, which holds a step back in time until the span quadruples.
+    older days, which holds a step back in time (see limit_backfill).
     """
     writes: dict[Series, Sync] = {}
     for series, days in each_series(history, kinds=kinds, tariff=tariff):
